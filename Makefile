@@ -1,0 +1,53 @@
+# peacewire: every target creates .venv on first use, so `make run` and `make test`
+# are the only commands a fresh machine needs.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED ?= ../shared
+
+.PHONY: help install run demo test check lint typecheck eval bench bench-dedup clean serve
+
+help:
+	@echo "make run     create .venv, install, run one ingest (seeds + default feeds)"
+	@echo "make test    run the test suite"
+	@echo "make demo    ingest a local fixture site on 127.0.0.1 into data/demo.duckdb"
+	@echo "make check   lint + typecheck + tests (what CI runs)"
+	@echo "make bench   throughput / memory benchmark on ../shared/benchmarks"
+	@echo "make serve   serve the daily deployment (cron from PEACEWIRE_CRON)"
+
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -r requirements.lock -r requirements-dev.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/peacewire ingest
+
+demo: $(STAMP)
+	$(BIN)/python -m peacewire.demo
+
+serve: $(STAMP)
+	$(BIN)/peacewire serve
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.pipeline --shared $(SHARED)
+
+clean:
+	rm -rf $(VENV) data/demo.duckdb .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,185 @@
+"""Text fingerprints and duplicate decisions (pure).
+
+* exact: SHA-256 of the normalised text (NFKC, case-folded, quotes, dashes and
+  whitespace unified);
+* near: MinHash (128 multiply-shift permutations) over word 5-shingles, LSH
+  with 32 bands of 4 rows (the bands are stored in the warehouse, so candidates
+  come from a join), confirmed by the estimated Jaccard or, for a copy that
+  adds or drops paragraphs, by the estimated containment of the shorter text.
+
+``decide`` is order-independent: the batch is processed oldest first (then by
+id), so the earliest article of a story is its original whatever order the
+batch arrives in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+SHINGLE = 5
+PERMUTATIONS = 128
+BANDS = 32
+ROWS = PERMUTATIONS // BANDS
+WORD = re.compile(r"\w+")
+FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "ʼ": "'", "“": '"', "”": '"',
+                      "„": '"', "«": '"', "»": '"', "‐": "-", "‑": "-", "‒": "-", "–": "-",
+                      "—": "-", "―": "-", "−": "-"})  # fmt: skip
+_rng = np.random.default_rng(20251122)
+_A = _rng.integers(1, 2**63, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
+_B = _rng.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+EMPTY = np.full(PERMUTATIONS, np.iinfo(np.uint32).max, dtype=np.uint32)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    text_hash: str
+    signature: np.ndarray = field(repr=False, compare=False)  # uint32[PERMUTATIONS]
+    shingles: int  # number of distinct shingles (for containment)
+    buckets: tuple[int, ...]  # one LSH bucket per band
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A document dedup compares against (stored or in the batch)."""
+
+    article_id: str
+    fingerprint: Fingerprint
+    published_at: datetime | None = None
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    article_id: str
+    duplicate_of: str | None
+    method: str | None  # 'exact' | 'near' | 'containment'
+    similarity: float | None
+
+
+def normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold().translate(FOLD)
+    return " ".join(text.split())
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(normalize(text).encode()).hexdigest()[:32]
+
+
+def shingle_hashes(text: str) -> np.ndarray:
+    """Distinct 64-bit hashes of the word 5-shingles of a text."""
+    words = [zlib.crc32(w.encode()) for w in WORD.findall(normalize(text))]
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    toks = np.asarray(words, dtype=np.uint64)
+    k = min(SHINGLE, len(toks))
+    acc = np.zeros(len(toks) - k + 1, dtype=np.uint64)
+    for j in range(k):
+        acc = acc * _MIX + toks[j : len(toks) - k + 1 + j]
+    return np.unique(acc)
+
+
+def signature(hashes: np.ndarray) -> np.ndarray:
+    if hashes.size == 0:
+        return EMPTY.copy()
+    mixed = (hashes[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)
+    return mixed.min(axis=0).astype(np.uint32)
+
+
+def band_buckets(sig: np.ndarray) -> tuple[int, ...]:
+    rows = sig.reshape(BANDS, ROWS)
+    return tuple(
+        int.from_bytes(hashlib.blake2b(r.tobytes(), digest_size=8).digest(), "little", signed=True)
+        for r in rows
+    )
+
+
+def fingerprint(text: str) -> Fingerprint:
+    hashes = shingle_hashes(text)
+    sig = signature(hashes)
+    return Fingerprint(text_hash(text), sig, int(hashes.size), band_buckets(sig))
+
+
+def jaccard(a: Fingerprint, b: Fingerprint) -> float:
+    return float(np.mean(a.signature == b.signature))
+
+
+def containment(a: Fingerprint, b: Fingerprint, j: float) -> float:
+    """Estimated share of the smaller shingle set found in the larger one."""
+    small = min(a.shingles, b.shingles)
+    if small == 0:
+        return 0.0
+    common = j * (a.shingles + b.shingles) / (1.0 + j)
+    return min(1.0, common / small)
+
+
+def _order(c: Candidate) -> tuple[bool, datetime | str, str]:
+    return (c.published_at is None, c.published_at or "", c.article_id)
+
+
+@dataclass
+class _Index:
+    by_hash: dict[str, Candidate] = field(default_factory=dict)
+    by_bucket: dict[tuple[int, int], list[Candidate]] = field(default_factory=dict)
+
+    def add(self, c: Candidate) -> None:
+        self.by_hash.setdefault(c.fingerprint.text_hash, c)
+        for band, bucket in enumerate(c.fingerprint.buckets):
+            self.by_bucket.setdefault((band, bucket), []).append(c)
+
+    def near(self, fp: Fingerprint) -> dict[str, Candidate]:
+        found: dict[str, Candidate] = {}
+        for band, bucket in enumerate(fp.buckets):
+            for c in self.by_bucket.get((band, bucket), ()):
+                found.setdefault(c.article_id, c)
+        return found
+
+
+def _best_near(
+    fp: Fingerprint, found: Iterable[Candidate], near_t: float, contain_t: float
+) -> tuple[Candidate, str, float] | None:
+    best: tuple[Candidate, str, float] | None = None
+    for c in sorted(found, key=_order):
+        j = jaccard(fp, c.fingerprint)
+        method, score = ("near", j) if j >= near_t else ("containment", containment(fp, c.fingerprint, j))
+        if (method == "near" or score >= contain_t) and (best is None or score > best[2]):
+            best = (c, method, score)
+    return best
+
+
+def _root(c: Candidate) -> str:
+    return c.duplicate_of or c.article_id
+
+
+def decide(
+    batch: Sequence[Candidate],
+    stored: Sequence[Candidate],
+    near_threshold: float,
+    containment_threshold: float,
+) -> list[Decision]:
+    """Duplicate decisions for the batch against what is stored and against itself."""
+    index = _Index()
+    for c in stored:
+        index.add(c)
+    decisions: list[Decision] = []
+    for c in sorted(batch, key=_order):
+        fp = c.fingerprint
+        exact = index.by_hash.get(fp.text_hash)
+        if exact is not None:
+            d = Decision(c.article_id, _root(exact), "exact", 1.0)
+        else:
+            hit = _best_near(fp, index.near(fp).values(), near_threshold, containment_threshold)
+            d = Decision(c.article_id, _root(hit[0]), hit[1], round(hit[2], 4)) if hit else (
+                Decision(c.article_id, None, None, None)
+            )
+        decisions.append(d)
+        index.add(Candidate(c.article_id, fp, c.published_at, d.duplicate_of))
+    return decisions

@@ -1,0 +1,176 @@
+"""The only module that touches the network: a polite, bounded HTTP client.
+
+* a global concurrency limit and one per host;
+* timeouts, at most 5 redirects, http/https only;
+* bodies read in chunks and cut at a maximum size (outcome ``too_large``);
+* retries with exponential backoff and jitter on connection errors, timeouts,
+  408/429/5xx, honouring Retry-After up to a cap;
+* conditional GET (If-None-Match / If-Modified-Since) when validators are given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from extractors.urls import host_of
+
+RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+MAX_REDIRECTS = 5
+RETRY_AFTER_CAP = 30.0
+BACKOFF_BASE = 0.5
+
+
+@dataclass(frozen=True)
+class Request:
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    user_agent: str
+    timeout: float
+    retries: int
+    max_bytes: int
+    concurrency: int
+    per_host: int
+
+
+@dataclass(frozen=True)
+class Response:
+    url: str
+    final_url: str | None
+    status: int | None
+    outcome: str  # 'ok' | 'not_modified' | 'fetch_error' | 'too_large' | 'blocked'
+    body: bytes = field(default=b"", repr=False)
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None
+    attempts: int = 1
+    duration_ms: int = 0
+    retry_after: float | None = None
+
+
+class TooLarge(Exception):
+    pass
+
+
+def _headers(req: Request, config: ClientConfig) -> dict[str, str]:
+    headers = {"User-Agent": config.user_agent, "Accept-Encoding": "gzip, deflate"}
+    if req.etag:
+        headers["If-None-Match"] = req.etag
+    if req.last_modified:
+        headers["If-Modified-Since"] = req.last_modified
+    return headers
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return min(RETRY_AFTER_CAP, max(0.0, float(value)))
+    except ValueError:
+        pass
+    try:
+        delta = parsedate_to_datetime(value).timestamp() - time.time()
+    except (TypeError, ValueError):
+        return None
+    return min(RETRY_AFTER_CAP, max(0.0, delta))
+
+
+def _backoff(attempt: int) -> float:
+    return BACKOFF_BASE * 2**attempt * (0.5 + random.random())
+
+
+async def _read(resp: httpx.Response, limit: int) -> bytes:
+    chunks, size = [], 0
+    async for chunk in resp.aiter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(f"body larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _once(client: httpx.AsyncClient, req: Request, config: ClientConfig) -> Response:
+    async with client.stream("GET", req.url, headers=_headers(req, config)) as resp:
+        final, status, h = str(resp.url), resp.status_code, resp.headers
+        if status == 304:
+            return Response(req.url, final, 304, "not_modified")
+        if status != 200:
+            wait = _retry_after(h.get("retry-after")) if status in RETRY_STATUS else None
+            return Response(req.url, final, status, "fetch_error", error=f"HTTP {status}",
+                            retry_after=wait)  # fmt: skip
+        body = await _read(resp, config.max_bytes)
+        return Response(req.url, final, status, "ok", body, h.get("content-type"),
+                        h.get("etag"), h.get("last-modified"))  # fmt: skip
+
+
+def _error(req: Request, outcome: str, exc: Exception) -> Response:
+    message = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+    return Response(req.url, None, None, outcome, error=message[:300])
+
+
+async def fetch_one(client: httpx.AsyncClient, req: Request, config: ClientConfig) -> Response:
+    """GET with retries; never raises for network trouble (the Response says what happened)."""
+    start = time.monotonic()
+    attempt = 0
+    while True:
+        result, retryable = await _attempt(client, req, config)
+        if not retryable or attempt >= config.retries:
+            break
+        await asyncio.sleep(max(result.retry_after or 0.0, _backoff(attempt)))
+        attempt += 1
+    ms = int((time.monotonic() - start) * 1000)
+    return replace(result, attempts=attempt + 1, duration_ms=ms)
+
+
+async def _attempt(
+    client: httpx.AsyncClient, req: Request, config: ClientConfig
+) -> tuple[Response, bool]:
+    """One try, and whether it is worth another."""
+    try:
+        result = await _once(client, req, config)
+        return result, result.status in RETRY_STATUS
+    except TooLarge as exc:
+        return _error(req, "too_large", exc), False
+    except httpx.TooManyRedirects as exc:
+        return _error(req, "fetch_error", exc), False
+    except httpx.UnsupportedProtocol as exc:
+        return _error(req, "blocked", exc), False
+    except (httpx.TransportError, httpx.InvalidURL) as exc:
+        return _error(req, "fetch_error", exc), isinstance(exc, httpx.TransportError)
+
+
+async def _fetch_all(requests: Sequence[Request], config: ClientConfig) -> list[Response]:
+    overall = asyncio.Semaphore(config.concurrency)
+    hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
+        lambda: asyncio.Semaphore(config.per_host)
+    )
+    timeout = httpx.Timeout(config.timeout)
+    async with httpx.AsyncClient(
+        timeout=timeout, follow_redirects=True, max_redirects=MAX_REDIRECTS, trust_env=False
+    ) as client:
+
+        async def run(req: Request) -> Response:
+            async with overall, hosts[host_of(req.url)]:
+                return await fetch_one(client, req, config)
+
+        return list(await asyncio.gather(*(run(r) for r in requests)))
+
+
+def fetch_many(requests: Sequence[Request], config: ClientConfig) -> list[Response]:
+    """Fetch every request concurrently within the limits; results in request order."""
+    if not requests:
+        return []
+    return asyncio.run(_fetch_all(requests, config))

@@ -1,0 +1,222 @@
+"""Taxonomy -> one compiled matcher -> labels with evidence, and relevance (pure).
+
+Text and names are folded the same way, one character for one character so
+offsets stay valid: quotes and dashes unified, diacritics dropped, whitespace
+made a space. All names of all labels are compiled into a single trie-shaped
+regular expression bounded by non-word characters on both sides, so a name
+never matches inside a word ("advance" is not Vance, "European" is not the EU).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+from extractors.dedup import FOLD
+from extractors.taxonomy import Label, Taxonomy
+
+STEM_SUFFIX = 5
+SEPARATORS = " -"
+WORD_END = re.compile(r"\w(?!\w)")
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n")
+EVIDENCE_MAX = 400
+
+
+@cache
+def _fold_char(c: str) -> str:
+    c = c.translate(FOLD)
+    if c.isspace():
+        return " "
+    base = unicodedata.normalize("NFD", c)[0]
+    return base if len(base) == 1 else c
+
+
+def fold(text: str) -> str:
+    """Case-preserving, length-preserving fold of a text."""
+    return "".join(_fold_char(c) for c in text)
+
+
+def name_key(name: str) -> str:
+    """The dictionary key of a name or of a matched span (case-folded)."""
+    return " ".join(re.split(r"[\s\-]+", fold(name).lower().strip()))
+
+
+def _trie_regex(keys: list[str], stems: set[str]) -> str:
+    trie: dict = {}
+    for key in keys:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node["$stem" if key in stems else "$"] = True
+    return _node_regex(trie)
+
+
+def _char(ch: str) -> str:
+    return r"[\s\-]+" if ch == " " else re.escape(ch)
+
+
+def _node_regex(node: dict) -> str:
+    branches = [_char(ch) + _node_regex(child) for ch, child in sorted(node.items())
+                if not ch.startswith("$")]  # fmt: skip
+    suffix = r"\w{0,%d}" % STEM_SUFFIX
+    if not branches:
+        return suffix if "$stem" in node else ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "$stem" in node:
+        return f"(?:{body}|{suffix})"
+    return f"(?:{body})?" if "$" in node else body
+
+
+@dataclass(frozen=True)
+class Role:
+    kind: str  # 'name' | 'near_a' | 'near_b' | 'unless' | 'relevance'
+    label: str | None = None
+    rule: int = -1
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    roles: tuple[Role, ...]
+
+
+@dataclass(frozen=True)
+class LabelHit:
+    kind: str
+    label: str
+    mentions: int
+    first_offset: int
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Tags:
+    labels: tuple[LabelHit, ...]
+    relevance: float
+    taxonomy_version: str
+
+
+class Matcher:
+    """All terms of a taxonomy in one regular expression."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        self.roles: dict[str, set[Role]] = defaultdict(set)
+        self.cased: dict[str, set[Role]] = defaultdict(set)
+        self.stems: set[str] = set()
+        for label in taxonomy.labels:
+            self._add_label(label)
+        for term in taxonomy.relevance_terms:
+            self.roles[name_key(term)].add(Role("relevance"))
+        for stem in taxonomy.relevance_stems:
+            self._add_stem(stem, Role("relevance"))
+        self.regex = self._compile()
+
+    def _add_label(self, label: Label) -> None:
+        for name in label.names:
+            self.roles[name_key(name)].add(Role("name", label.id))
+        for stem in label.stems:
+            self._add_stem(stem, Role("name", label.id))
+        for name in label.cased:
+            self.cased[" ".join(fold(name).split())].add(Role("name", label.id))
+        for i, rule in enumerate(label.near):
+            for term in rule.a:
+                self.roles[name_key(term)].add(Role("near_a", label.id, i))
+            for term in rule.b:
+                self.roles[name_key(term)].add(Role("near_b", label.id, i))
+        for term in label.unless:
+            self.roles[name_key(term)].add(Role("unless", label.id))
+
+    def _add_stem(self, stem: str, role: Role) -> None:
+        key = name_key(stem)
+        self.stems.add(key)
+        self.roles[key].add(role)
+
+    def _compile(self) -> re.Pattern[str]:
+        uncased = _trie_regex(sorted(self.roles), self.stems)
+        cased = _trie_regex(sorted(self.cased), set())
+        body = f"(?i:{uncased})" + (f"|{cased}" if self.cased else "")
+        # A zero-width match at every word start: the longest name starting there is
+        # group 1; shorter names inside it are found by _prefixes (overlaps count).
+        return re.compile(rf"(?<!\w)(?=((?:{body}))(?!\w))")
+
+    def _lookup(self, span: str) -> set[Role]:
+        found = set(self.cased.get(" ".join(span.split()), ()))
+        key = name_key(span)
+        found |= self.roles.get(key, set())
+        for cut in range(0, STEM_SUFFIX + 1):
+            stem = key[: len(key) - cut] if cut else key
+            if stem in self.stems:
+                found |= self.roles[stem]
+                break
+        return found
+
+    def hits(self, text: str) -> list[Hit]:
+        folded = fold(text)
+        out = []
+        for m in self.regex.finditer(folded):
+            span = m.group(1)
+            for end in (e.end() for e in WORD_END.finditer(span)):
+                roles = self._lookup(span[:end])
+                if roles:
+                    out.append(Hit(m.start(), m.start() + end, tuple(sorted(roles, key=repr))))
+        return out
+
+
+def evidence(text: str, offset: int) -> str:
+    start = max((m.end() for m in SENTENCE_END.finditer(text, 0, offset)), default=0)
+    end_m = SENTENCE_END.search(text, offset)
+    end = end_m.start() if end_m else len(text)
+    sentence = text[start:end].strip()
+    return sentence if len(sentence) <= EVIDENCE_MAX else sentence[:EVIDENCE_MAX - 1] + "…"
+
+
+def _near_hits(hits: list[Hit], label: Label) -> list[int]:
+    found = []
+    for i, rule in enumerate(label.near):
+        a = [h.start for h in hits if Role("near_a", label.id, i) in h.roles]
+        b = [h.start for h in hits if Role("near_b", label.id, i) in h.roles]
+        found += [x for x in a if any(abs(x - y) <= rule.window for y in b)]
+    return found
+
+
+def _spans(hits: list[Hit], role: Role) -> list[tuple[int, int]]:
+    """Spans with this role, overlapping ones merged (one mention, however many names)."""
+    out: list[tuple[int, int]] = []
+    for h in sorted(hits, key=lambda h: (h.start, -h.end)):
+        if role in h.roles and not (out and h.start < out[-1][1]):
+            out.append((h.start, h.end))
+    return out
+
+
+def _label_offsets(hits: list[Hit], label: Label) -> list[int]:
+    offsets = [s for s, _ in _spans(hits, Role("name", label.id))]
+    offsets = sorted(set(offsets + _near_hits(hits, label)))
+    blockers = [h.start for h in hits if Role("unless", label.id) in h.roles]
+    return [o for o in offsets if not any(abs(o - b) <= label.unless_window for b in blockers)]
+
+
+def relevance(proposals: int, negotiation_terms: int, core: bool) -> float:
+    """1 - exp(-(0.8 P + 0.25 N)), damped x0.3 without a core actor (see docs/labels.md)."""
+    score = 1.0 - math.exp(-(0.8 * proposals + 0.25 * negotiation_terms))
+    return round(score if core else 0.3 * score, 4)
+
+
+def tag(matcher: Matcher, text: str) -> Tags:
+    hits = matcher.hits(text)
+    out = []
+    for label in matcher.taxonomy.labels:
+        offsets = _label_offsets(hits, label)
+        if offsets:
+            out.append(LabelHit(label.kind, label.id, len(offsets), offsets[0],
+                                evidence(text, offsets[0])))  # fmt: skip
+    ids = {h.label for h in out}
+    n_terms = len(_spans(hits, Role("relevance")))
+    core = any(a in ids for a in matcher.taxonomy.core_actors)
+    score = relevance(sum(1 for h in out if h.kind == "proposal"), n_terms, core)
+    return Tags(tuple(out), score, matcher.taxonomy.version)

@@ -1,0 +1,143 @@
+"""seeds/taxonomy.toml -> Taxonomy (pure), validated on load.
+
+Per label (``[[actor]]`` or ``[[proposal]]``):
+  id      the label id of label-spec.md
+  names   names, spellings, titles, metonyms: each a whole-word phrase
+  stems   inflecting stems (Ukrainian, Russian, Polish...): the stem plus up to
+          five more letters ("Зеленськ" matches Зеленського, Зеленському)
+  cased   case-sensitive names (acronyms such as "EU", "UE")
+  near    context rules: a term of ``a`` within ``window`` characters of a term
+          of ``b`` is a mention (the 30-day ceasefire: "ceasefire" near "30 days")
+  unless  a mention with any of ``terms`` within ``window`` characters is dropped
+[relevance]
+  terms / stems: the negotiation vocabulary counted by the relevance score.
+Unknown keys, duplicate names across labels and unknown label kinds are
+errors naming the label.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+KINDS = ("proposal", "actor")
+LABEL_KEYS = {"id", "names", "stems", "cased", "near", "unless"}
+NEAR_KEYS = {"a", "b", "window"}
+UNLESS_KEYS = {"terms", "window"}
+RELEVANCE_KEYS = {"terms", "stems", "core_actors"}
+
+
+class TaxonomyError(ValueError):
+    """The taxonomy file is invalid; the message names the place."""
+
+
+@dataclass(frozen=True)
+class NearRule:
+    a: tuple[str, ...]
+    b: tuple[str, ...]
+    window: int
+
+
+@dataclass(frozen=True)
+class Label:
+    kind: str
+    id: str
+    names: tuple[str, ...]
+    stems: tuple[str, ...]
+    cased: tuple[str, ...]
+    near: tuple[NearRule, ...]
+    unless: tuple[str, ...]
+    unless_window: int
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    version: str
+    labels: tuple[Label, ...]
+    relevance_terms: tuple[str, ...]
+    relevance_stems: tuple[str, ...]
+    core_actors: tuple[str, ...]
+
+    def ids(self, kind: str) -> list[str]:
+        return [label.id for label in self.labels if label.kind == kind]
+
+
+def _strings(where: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise TaxonomyError(f"{where}: expected a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def _check_keys(where: str, table: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise TaxonomyError(f"{where}: unknown key {unknown[0]!r} (allowed: {sorted(allowed)})")
+
+
+def _near(where: str, raw: Any) -> NearRule:
+    _check_keys(where, raw, NEAR_KEYS)
+    return NearRule(_strings(where + ".a", raw.get("a")), _strings(where + ".b", raw.get("b")),
+                    int(raw.get("window", 60)))  # fmt: skip
+
+
+def _label(kind: str, raw: dict[str, Any]) -> Label:
+    where = f"[[{kind}]] {raw.get('id', '?')}"
+    _check_keys(where, raw, LABEL_KEYS)
+    if not isinstance(raw.get("id"), str):
+        raise TaxonomyError(f"{where}: missing id")
+    unless = raw.get("unless", {"terms": [], "window": 0})
+    _check_keys(where + ".unless", unless, UNLESS_KEYS)
+    return Label(
+        kind=kind,
+        id=raw["id"],
+        names=_strings(where + ".names", raw.get("names", [])),
+        stems=_strings(where + ".stems", raw.get("stems", [])),
+        cased=_strings(where + ".cased", raw.get("cased", [])),
+        near=tuple(_near(f"{where}.near[{i}]", r) for i, r in enumerate(raw.get("near", []))),
+        unless=tuple(unless.get("terms", [])),
+        unless_window=int(unless.get("window", 80)),
+    )
+
+
+def _check_unique(labels: list[Label], key: Any) -> None:
+    owner: dict[str, str] = {}
+    for label in labels:
+        for name in [*label.names, *label.stems, *label.cased]:
+            k = key(name)
+            if k in owner and owner[k] != label.id:
+                raise TaxonomyError(f"name {name!r} is given to both {owner[k]} and {label.id}")
+            owner[k] = label.id
+
+
+def parse_taxonomy(text: str, key: Any = str.lower) -> Taxonomy:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TaxonomyError(f"not valid TOML: {exc}") from None
+    _check_keys("taxonomy", raw, {"version", *KINDS, "relevance"})
+    labels = [_label(kind, item) for kind in KINDS for item in raw.get(kind, [])]
+    seen: set[str] = set()
+    for label in labels:
+        if label.id in seen:
+            raise TaxonomyError(f"label id {label.id!r} is defined twice")
+        seen.add(label.id)
+    _check_unique(labels, key)
+    rel = raw.get("relevance", {})
+    _check_keys("[relevance]", rel, RELEVANCE_KEYS)
+    return Taxonomy(
+        version=str(raw.get("version", "0")),
+        labels=tuple(labels),
+        relevance_terms=_strings("[relevance].terms", rel.get("terms", [])),
+        relevance_stems=_strings("[relevance].stems", rel.get("stems", [])),
+        core_actors=_strings("[relevance].core_actors", rel.get("core_actors", [])),
+    )
+
+
+def load_taxonomy(path: Path) -> Taxonomy:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise TaxonomyError(f"cannot read taxonomy {path}: {exc.strerror}") from None
+    return parse_taxonomy(text)

@@ -1,0 +1,1 @@
+"""Prefect flows: they orchestrate extractors and warehouse, nothing else."""

@@ -1,0 +1,176 @@
+"""The ingest flow: feeds -> new entries -> pages -> text, fingerprints, labels -> dedup -> DuckDB.
+
+Tasks are per stage and per batch (a task run costs ~10-60 ms of overhead).
+Only network stages retry, inside extractors.http, request by request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, runtime, task
+from prefect.cache_policies import NO_CACHE
+
+from extractors import http
+from extractors.feedlist import FeedConfig, load_feed_list
+from extractors.feeds import FeedEntry
+from extractors.taxonomy import load_taxonomy
+from flows import rows, stages, work
+from flows.model import FeedResult, Item, Processed, RunSummary
+from flows.report import publish_artifacts, summary_dict
+from peacewire.settings import Settings, load_settings
+from warehouse import load as wh
+from warehouse.db import migrate, opened
+from warehouse.lock import ingest_lock
+
+TASK = {"cache_policy": NO_CACHE, "persist_result": False}
+
+
+def client_config(s: Settings, max_bytes: int) -> http.ClientConfig:
+    return http.ClientConfig(s.user_agent, s.http_timeout, s.http_retries, max_bytes,
+                             s.fetch_concurrency, s.per_host_concurrency)  # fmt: skip
+
+
+@task(name="prepare-warehouse", **TASK)
+def prepare_warehouse(s: Settings, feeds: Sequence[FeedConfig]) -> list[str]:
+    with opened(s.db, read_only=False) as conn:
+        applied = migrate(conn, {"relevance_threshold": s.relevance_threshold})
+    wh.load(s.db, rows.feed_tables(feeds, stages.now()))
+    return applied
+
+
+@task(name="read-seeds", **TASK)
+def read_seeds(s: Settings) -> list[Item]:
+    stored = {row[0] for row in wh.read(s.db, "read_seed_ids")}
+    files = sorted(s.corpus.glob("*.txt")) if s.corpus.is_dir() else []
+    return [Item(key=f"seed:{f.stem}", source="seed", title=f.stem,
+                 seed_text=f.read_text(encoding="utf-8"))
+            for f in files if f"seed:{f.stem}" not in stored]  # fmt: skip
+
+
+@task(name="fetch-feeds", **TASK)
+def fetch_feeds(s: Settings, feeds: Sequence[FeedConfig]) -> list[http.Response]:
+    requests = stages.feed_requests(feeds, s.db)
+    return http.fetch_many(requests, client_config(s, s.max_feed_bytes))
+
+
+@task(name="parse-feeds", **TASK)
+def parse_feeds(
+    s: Settings, feeds: Sequence[FeedConfig], responses: Sequence[http.Response]
+) -> list[tuple[FeedResult, list[FeedEntry]]]:
+    previous = stages.stored_body_hashes(s.db)
+    return [stages.parse_poll(f, r, previous.get(f.id)) for f, r in zip(feeds, responses, strict=True)]
+
+
+@task(name="select-new-entries", **TASK)
+def select_new(
+    s: Settings, feeds: Sequence[FeedConfig], polled: Sequence[tuple[FeedResult, list[FeedEntry]]],
+    limit: int | None,
+) -> tuple[list[FeedResult], list[Item], Counter[str]]:  # fmt: skip
+    """New entries only: URL key and GUID unseen in the warehouse and earlier in this run."""
+    tally: Counter[str] = Counter()
+    candidates: list[tuple[int, Item]] = []
+    for i, (feed, (_, entries)) in enumerate(zip(feeds, polled, strict=True)):
+        for entry in entries:
+            item = stages.entry_item(feed, entry)
+            if item is None:
+                tally["parse_error"] += 1
+            else:
+                candidates.append((i, item))
+    known = stages.known_keys(s.db, [it for _, it in candidates])
+    seen: set[str] = set()
+    new_per_feed: Counter[int] = Counter()
+    fresh: list[Item] = []
+    for i, item in candidates:
+        ids = {item.key} | ({item.guid_key} if item.guid_key else set())
+        if item.key in known or ids & seen:
+            tally["known"] += 1
+        elif limit is not None and len(fresh) >= limit:
+            tally["deferred"] += 1
+        else:
+            fresh.append(item)
+            new_per_feed[i] += 1
+        seen |= ids
+    results = [replace(r, entries_new=new_per_feed[i]) for i, (r, _) in enumerate(polled)]
+    return results, fresh, tally
+
+
+@task(name="fetch-pages", **TASK)
+def fetch_pages(s: Settings, items: Sequence[Item]) -> list[Any]:
+    return stages.fetch_pages(items, client_config(s, s.max_page_bytes))
+
+
+@task(name="extract-fingerprint-tag", **TASK)
+def process_pages(s: Settings, pages: Sequence[Any], pool: Executor | None) -> list[Processed]:
+    return work.process_batch(pages, s.min_words, s.taxonomy, pool, s.pool_min_batch)
+
+
+@task(name="dedup", **TASK)
+def dedup_batch(s: Settings, docs: Sequence[Processed]) -> list[Processed]:
+    return stages.dedup(s.db, docs, s.near_dup_threshold, s.containment_threshold)
+
+
+@task(name="load", **TASK)
+def load_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> Counter[str]:
+    wh.load(s.db, rows.batch_tables(docs, run_id, stages.now()))
+    return Counter(d.final for d in docs)
+
+
+@task(name="finish-run", **TASK)
+def finish_run(s: Settings, summary: RunSummary, version: str, status: str) -> None:
+    prev = {row[0]: row for row in wh.read(s.db, "read_feed_state")}
+    flow_run_id = str(runtime.flow_run.id) if runtime.flow_run.id else None
+    wh.load(s.db, rows.run_tables(summary, prev, flow_run_id, version, status))
+
+
+def batches(items: Sequence[Item], size: int) -> Iterator[list[Item]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def new_run_id() -> str:
+    return stages.now().strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+def _ingest_batches(s: Settings, items: Sequence[Item], summary: RunSummary) -> None:
+    log = get_run_logger()
+    pool = work.make_pool(s.workers) if len(items) >= s.pool_min_batch else None
+    try:
+        for n, batch in enumerate(batches(items, s.batch_size), start=1):
+            pages = fetch_pages(s, batch)
+            docs = dedup_batch(s, process_pages(s, pages, pool))
+            summary.tally.update(load_batch(s, docs, summary.run_id))
+            summary.labels.update(h.label for d in docs if d.tags for h in d.tags.labels)
+            summary.relevant += sum(1 for d in docs if d.tags and d.tags.relevance >= s.relevance_threshold)
+            log.info("batch %d: %d items -> %s", n, len(batch), dict(summary.tally))
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+@flow(name="ingest", description="Poll the feeds, ingest new articles and the seed corpus.")
+def ingest(feeds: str | None = None, db: str | None = None, limit: int | None = None) -> dict[str, Any]:
+    s = load_settings().resolved(feeds=Path(feeds) if feeds else None, db=Path(db) if db else None)
+    feed_list = load_feed_list(s.feeds)
+    version = load_taxonomy(s.taxonomy).version
+    log = get_run_logger()
+    summary = RunSummary(new_run_id(), stages.now())
+    with ingest_lock(s.db):
+        prepare_warehouse(s, feed_list)
+        seeds = read_seeds(s)
+        polled = parse_feeds(s, feed_list, fetch_feeds(s, feed_list))
+        summary.feeds, items, tally = select_new(s, feed_list, polled, limit)
+        summary.tally.update(tally)
+        log.info("%d feeds polled, %d entries seen, %d new; %d seed files to load",
+                 len(feed_list), summary.entries_seen, len(items), len(seeds))  # fmt: skip
+        _ingest_batches(s, [*seeds, *items], summary)
+        summary.finished_at = stages.now()
+        finish_run(s, summary, version, "completed")
+    publish_artifacts(summary)
+    return summary_dict(summary)

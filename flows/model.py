@@ -1,0 +1,113 @@
+"""Plain data passed between the stages of a run (picklable, no I/O)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from extractors.article import Article
+from extractors.dedup import Decision, Fingerprint
+from extractors.tagging import Tags
+
+OUTCOMES = (
+    "loaded", "duplicate", "known", "no_text", "not_article", "fetch_error", "blocked",
+    "too_large", "parse_error", "deferred",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to ingest: a new feed entry, or a seed file."""
+
+    key: str  # the article id it will get (URL key, or 'seed:<file>')
+    source: str  # 'feed' | 'seed'
+    url: str | None = None
+    guid: str | None = None
+    guid_key: str | None = None
+    feed_id: str | None = None
+    outlet: str | None = None
+    title: str = ""
+    summary: str = ""
+    feed_date: datetime | None = None
+    language: str | None = None
+    seed_text: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """What fetching an item gave: a body, or the outcome that ends it."""
+
+    item: Item
+    outcome: str  # 'ok' or a final outcome
+    body: bytes = field(default=b"", repr=False)
+    final_url: str | None = None
+    content_type: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Processed:
+    """An item after extraction, fingerprinting and tagging."""
+
+    page: Page
+    outcome: str  # 'ok' (an article) or a final outcome
+    article: Article | None = None
+    fingerprint: Fingerprint | None = None
+    tags: Tags | None = None
+    detail: str | None = None
+    decision: Decision | None = None
+
+    @property
+    def item(self) -> Item:
+        return self.page.item
+
+    @property
+    def final(self) -> str:
+        """The item's one outcome."""
+        if self.outcome != "ok":
+            return self.outcome
+        return "duplicate" if self.decision and self.decision.duplicate_of else "loaded"
+
+
+@dataclass(frozen=True)
+class FeedResult:
+    feed_id: str
+    outlet: str
+    status: int | None
+    outcome: str  # ok | not_modified | unchanged | degraded | not_a_feed | fetch_error ...
+    entries_seen: int
+    entries_new: int
+    bytes: int
+    duration_ms: int
+    error: str | None
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    feeds: list[FeedResult] = field(default_factory=list)
+    tally: Counter[str] = field(default_factory=Counter)
+    labels: Counter[str] = field(default_factory=Counter)
+    relevant: int = 0
+
+    @property
+    def feeds_ok(self) -> int:
+        return sum(1 for f in self.feeds if f.outcome not in ("fetch_error", "not_a_feed", "too_large", "blocked"))
+
+    @property
+    def feeds_failed(self) -> int:
+        return len(self.feeds) - self.feeds_ok
+
+    @property
+    def entries_seen(self) -> int:
+        return sum(f.entries_seen for f in self.feeds)
+
+    @property
+    def entries_new(self) -> int:
+        return sum(f.entries_new for f in self.feeds)

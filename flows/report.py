@@ -1,0 +1,54 @@
+"""A run's summary as plain data, and as Prefect artifacts in the UI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from flows.model import OUTCOMES, RunSummary
+
+
+def summary_dict(s: RunSummary) -> dict[str, Any]:
+    """JSON-able summary: what the CLI prints and the flow returns."""
+    return {
+        "run_id": s.run_id,
+        "started_at": s.started_at.isoformat(),
+        "finished_at": s.finished_at.isoformat() if s.finished_at else None,
+        "feeds_ok": s.feeds_ok,
+        "feeds_failed": s.feeds_failed,
+        "entries_seen": s.entries_seen,
+        "entries_new": s.entries_new,
+        "tally": {k: s.tally[k] for k in OUTCOMES if s.tally.get(k)},
+        "relevant": s.relevant,
+        "labels": dict(s.labels.most_common()),
+        "feeds": [
+            {"feed": f.feed_id, "outlet": f.outlet, "status": f.status, "outcome": f.outcome,
+             "seen": f.entries_seen, "new": f.entries_new, "error": f.error}
+            for f in s.feeds
+        ],  # fmt: skip
+    }
+
+
+def _markdown(d: dict[str, Any]) -> str:
+    tally = ", ".join(f"{k}: {v}" for k, v in d["tally"].items()) or "nothing new"
+    top = ", ".join(f"{k} ({v})" for k, v in list(d["labels"].items())[:10]) or "none"
+    failing = [f for f in d["feeds"] if f["outcome"] in ("fetch_error", "not_a_feed", "too_large")]
+    lines = [
+        f"# peacewire run {d['run_id']}",
+        f"- feeds: {d['feeds_ok']} ok, {d['feeds_failed']} failed",
+        f"- entries: {d['entries_seen']} seen, {d['entries_new']} new",
+        f"- outcomes: {tally}",
+        f"- relevant articles stored this run: {d['relevant']}",
+        f"- labels on this run's articles: {top}",
+    ]
+    if failing:
+        lines.append("\n## Feeds that need attention")
+        lines += [f"- **{f['feed']}** ({f['outlet']}): {f['error']}" for f in failing]
+    return "\n".join(lines)
+
+
+def publish_artifacts(s: RunSummary) -> None:
+    d = summary_dict(s)
+    create_table_artifact(key="feed-results", table=d["feeds"], description="Per-feed results")
+    create_markdown_artifact(key="run-summary", markdown=_markdown(d), description="Run summary")

@@ -1,0 +1,130 @@
+"""Processed items and run results -> the column dicts warehouse.load inserts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from extractors.feedlist import FeedConfig
+from extractors.urls import InvalidURL, canonical_url
+from flows.model import FeedResult, Processed, RunSummary
+
+Columns = dict[str, list[Any]]
+
+
+def _columns(rows: Sequence[dict[str, Any]]) -> Columns:
+    out: Columns = defaultdict(list)
+    for row in rows:
+        for key, value in row.items():
+            out[key].append(value)
+    return dict(out)
+
+
+def _canonical(url: str | None) -> str | None:
+    try:
+        return canonical_url(url) if url else None
+    except InvalidURL:
+        return None
+
+
+def article_row(d: Processed, run_id: str, fetched_at: datetime) -> dict[str, Any]:
+    a, fp, item = d.article, d.fingerprint, d.item
+    assert a is not None and fp is not None and d.tags is not None
+    return {
+        "article_id": item.key, "url": d.page.final_url or item.url,
+        "canonical_url": _canonical(a.canonical_url or d.page.final_url or item.url),
+        "guid": item.guid, "feed_id": item.feed_id, "outlet": item.outlet or a.site_name,
+        "source": item.source, "title": a.title or item.title, "authors": list(a.authors),
+        "published_at": a.published_at, "date_source": a.date_source, "fetched_at": fetched_at,
+        "language": a.language, "site_name": a.site_name, "description": a.description,
+        "text": a.text, "text_hash": fp.text_hash, "word_count": a.word_count,
+        "shingles": fp.shingles, "minhash": fp.signature.tobytes(),
+        "raw_hash": raw_hash(d.page.body) if d.page.body else None,
+        "relevance": d.tags.relevance, "taxonomy_version": d.tags.taxonomy_version,
+        "run_id": run_id,
+    }  # fmt: skip
+
+
+def raw_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def raw_row(d: Processed, fetched_at: datetime) -> dict[str, Any]:
+    body = d.page.body
+    return {"content_hash": raw_hash(body), "url": d.page.final_url or d.item.url,
+            "fetched_at": fetched_at, "content_type": d.page.content_type, "size": len(body),
+            "body_zlib": zlib.compress(body, 6)}  # fmt: skip
+
+
+def entry_row(d: Processed, run_id: str) -> dict[str, Any]:
+    detail = d.detail
+    if d.final == "duplicate" and d.decision:
+        detail = f"{d.decision.method} copy of {d.decision.duplicate_of} ({d.decision.similarity})"
+    elif d.final == "no_text" and d.item.summary:
+        detail = f"{detail}; feed summary: {d.item.summary[:2000]}"
+    return {"entry_key": d.item.key, "guid_key": d.item.guid_key, "feed_id": d.item.feed_id,
+            "url": d.item.url, "title": d.item.title, "first_run_id": run_id, "last_run_id": run_id,
+            "outcome": d.final, "detail": detail, "attempts": 1,
+            "article_id": d.item.key if d.article else None}  # fmt: skip
+
+
+def batch_tables(docs: Sequence[Processed], run_id: str, fetched_at: datetime) -> dict[str, Columns]:
+    """Every row a processed batch adds, per table."""
+    stored = [d for d in docs if d.article is not None]
+    labels = [{"article_id": d.item.key, "kind": h.kind, "label": h.label, "mentions": h.mentions,
+               "first_offset": h.first_offset, "evidence": h.evidence,
+               "taxonomy_version": d.tags.taxonomy_version}
+              for d in stored if d.tags for h in d.tags.labels]  # fmt: skip
+    dups = [{"article_id": d.item.key, "duplicate_of": d.decision.duplicate_of,
+             "method": d.decision.method, "similarity": d.decision.similarity, "run_id": run_id}
+            for d in stored if d.decision and d.decision.duplicate_of]  # fmt: skip
+    bands = [{"band": b, "bucket": bucket, "article_id": d.item.key}
+             for d in stored if d.fingerprint for b, bucket in enumerate(d.fingerprint.buckets)]  # fmt: skip
+    return {
+        "raw_pages": _columns([raw_row(d, fetched_at) for d in docs if d.page.body]),
+        "articles": _columns([article_row(d, run_id, fetched_at) for d in stored]),
+        "duplicates": _columns(dups),
+        "minhash_bands": _columns(bands),
+        "labels": _columns(labels),
+        "entries": _columns([entry_row(d, run_id) for d in docs if d.item.source == "feed"]),
+    }
+
+
+def feed_tables(feeds: Sequence[FeedConfig], at: datetime) -> dict[str, Columns]:
+    return {"feeds": _columns([{"feed_id": f.id, "url": f.url, "outlet": f.outlet,
+                                "language": f.language, "updated_at": at} for f in feeds])}  # fmt: skip
+
+
+def _state_row(r: FeedResult, prev: tuple[Any, ...] | None, at: datetime) -> dict[str, Any]:
+    failed = r.outcome in ("fetch_error", "too_large", "blocked", "not_a_feed")
+    failures = (prev[6] if prev else 0) + 1 if failed else 0
+    return {"feed_id": r.feed_id, "etag": r.etag if not failed else (prev[1] if prev else None),
+            "last_modified": r.last_modified if not failed else (prev[2] if prev else None),
+            "body_hash": r.body_hash, "last_attempt_at": at,
+            "last_success_at": (prev[4] if prev else None) if failed else at,
+            "last_new_entry_at": at if r.entries_new else (prev[5] if prev else None),
+            "consecutive_failures": failures, "last_error": r.error}  # fmt: skip
+
+
+def run_tables(summary: RunSummary, prev_state: dict[str, tuple[Any, ...]], flow_run_id: str | None,
+               taxonomy_version: str, status: str) -> dict[str, Columns]:  # fmt: skip
+    at = summary.finished_at or summary.started_at
+    fetches = [{"run_id": summary.run_id, "feed_id": r.feed_id, "fetched_at": at,
+                "http_status": r.status, "outcome": r.outcome, "entries_seen": r.entries_seen,
+                "entries_new": r.entries_new, "bytes": r.bytes, "duration_ms": r.duration_ms,
+                "error": r.error} for r in summary.feeds]  # fmt: skip
+    run = {"run_id": summary.run_id, "flow_run_id": flow_run_id, "started_at": summary.started_at,
+           "finished_at": summary.finished_at, "status": status,
+           "taxonomy_version": taxonomy_version, "feeds_ok": summary.feeds_ok,
+           "feeds_failed": summary.feeds_failed, "entries_seen": summary.entries_seen,
+           "entries_new": summary.entries_new, "tally": json.dumps(dict(summary.tally))}  # fmt: skip
+    return {
+        "feed_state": _columns([_state_row(r, prev_state.get(r.feed_id), at) for r in summary.feeds]),
+        "feed_fetches": _columns(fetches),
+        "runs": _columns([run]),
+    }

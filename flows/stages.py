@@ -1,0 +1,131 @@
+"""The stages of an ingest as plain functions (the tasks in ingest.py wrap them)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from extractors import http
+from extractors.dedup import Candidate, Decision, Fingerprint, band_buckets, decide
+from extractors.feedlist import FeedConfig
+from extractors.feeds import FeedEntry, parse_feed
+from extractors.urls import InvalidURL, guid_key, url_key
+from flows.model import FeedResult, Item, Page, Processed
+from warehouse import load as wh
+
+import numpy as np
+
+MAX_PAGE_ATTEMPTS = 5
+FAILED_FEED = ("fetch_error", "too_large", "blocked")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+# ----------------------------------------------------------------- feeds
+
+
+def feed_requests(feeds: Sequence[FeedConfig], db: Path) -> list[http.Request]:
+    state = {row[0]: row for row in wh.read(db, "read_feed_state")}
+    return [http.Request(f.url, *(state[f.id][1:3] if f.id in state else (None, None)))
+            for f in feeds]  # fmt: skip
+
+
+def stored_body_hashes(db: Path) -> dict[str, str | None]:
+    return {row[0]: row[3] for row in wh.read(db, "read_feed_state")}
+
+
+def body_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:32]
+
+
+def parse_poll(
+    feed: FeedConfig, resp: http.Response, previous_hash: str | None
+) -> tuple[FeedResult, list[FeedEntry]]:
+    """A feed response -> its result row and its entries (none when unchanged or failed)."""
+    base = dict(feed_id=feed.id, outlet=feed.outlet, status=resp.status, bytes=len(resp.body),
+                duration_ms=resp.duration_ms, etag=resp.etag, last_modified=resp.last_modified)  # fmt: skip
+    if resp.outcome != "ok":
+        return FeedResult(**base, outcome=resp.outcome, entries_seen=0, entries_new=0,
+                          error=resp.error, body_hash=previous_hash), []  # fmt: skip
+    digest = body_hash(resp.body)
+    parsed = parse_feed(resp.body, resp.final_url or feed.url, resp.content_type)
+    if not parsed.ok:
+        return FeedResult(**base, outcome="not_a_feed", entries_seen=0, entries_new=0,
+                          error=parsed.problem, body_hash=digest), []  # fmt: skip
+    outcome = "degraded" if parsed.degraded else "ok"
+    if digest == previous_hash:
+        outcome = "unchanged"
+    return FeedResult(**base, outcome=outcome, entries_seen=len(parsed.entries), entries_new=0,
+                      error=parsed.problem, body_hash=digest), list(parsed.entries)  # fmt: skip
+
+
+def entry_item(feed: FeedConfig, entry: FeedEntry) -> Item | None:
+    if not entry.link:
+        return None
+    try:
+        key = url_key(entry.link)
+    except InvalidURL:
+        return None
+    return Item(
+        key=key, source="feed", url=entry.link, guid=entry.guid,
+        guid_key=guid_key(feed.id, entry.guid) if entry.guid else None, feed_id=feed.id,
+        outlet=feed.outlet, title=entry.title, summary=entry.content or entry.summary,
+        feed_date=entry.published_at, language=feed.language,
+    )  # fmt: skip
+
+
+def known_keys(db: Path, items: Sequence[Item]) -> set[str]:
+    probe = {"entry_key": [i.key for i in items], "guid_key": [i.guid_key for i in items]}
+    rows = wh.read(db, "read_known_entries", {"max_attempts": MAX_PAGE_ATTEMPTS}, {"probe": probe})
+    return {row[0] for row in rows}
+
+
+# ----------------------------------------------------------------- pages
+
+
+def fetch_pages(items: Sequence[Item], config: http.ClientConfig) -> list[Page]:
+    feed_items = [i for i in items if i.source == "feed" and i.url]
+    responses = http.fetch_many([http.Request(i.url or "") for i in feed_items], config)
+    by_key = {i.key: r for i, r in zip(feed_items, responses, strict=True)}
+    pages = []
+    for item in items:
+        r = by_key.get(item.key)
+        if r is None:
+            pages.append(Page(item, "ok"))
+        else:
+            pages.append(Page(item, r.outcome if r.outcome != "ok" else "ok", r.body,
+                              r.final_url, r.content_type, r.error))  # fmt: skip
+    return pages
+
+
+# ----------------------------------------------------------------- dedup
+
+
+def _stored_candidates(db: Path, fps: Sequence[Fingerprint]) -> list[Candidate]:
+    bands = {"band": [], "bucket": []}  # type: dict[str, list[int]]
+    for fp in fps:
+        for band, bucket in enumerate(fp.buckets):
+            bands["band"].append(band)
+            bands["bucket"].append(bucket)
+    probes = {"probe_bands": bands, "probe_hashes": {"text_hash": [fp.text_hash for fp in fps]}}
+    out = []
+    for aid, thash, blob, shingles, published, dup_of in wh.read(db, "read_dedup_candidates", None, probes):
+        sig = np.frombuffer(blob, dtype=np.uint32)
+        fp = Fingerprint(thash, sig, shingles, band_buckets(sig))
+        out.append(Candidate(aid, fp, published, dup_of))
+    return out
+
+
+def dedup(db: Path, docs: Sequence[Processed], near: float, contain: float) -> list[Processed]:
+    """Decide, for every extracted article, whether it copies a stored or batch article."""
+    ok = [d for d in docs if d.outcome == "ok" and d.fingerprint is not None]
+    batch = [Candidate(d.item.key, d.fingerprint, d.article.published_at if d.article else None)
+             for d in ok if d.fingerprint is not None]  # fmt: skip
+    stored = _stored_candidates(db, [c.fingerprint for c in batch]) if batch else []
+    decisions: dict[str, Decision] = {d.article_id: d for d in decide(batch, stored, near, contain)}
+    return [Processed(d.page, d.outcome, d.article, d.fingerprint, d.tags, d.detail,
+                      decisions.get(d.item.key)) for d in docs]  # fmt: skip

@@ -1,0 +1,89 @@
+"""CPU stages over a batch: extract, fingerprint, tag; in a process pool when large.
+
+The functions here are pure (bytes in, dataclasses out) so they can run in
+worker processes. Workers are started with 'spawn' (the parent runs Prefect's
+threads, which 'fork' would copy mid-flight) and kept for the whole run.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+from extractors.article import Article, Rejection, extract_article
+from extractors.corpus import parse_seed
+from extractors.dedup import fingerprint
+from extractors.tagging import Matcher, Tags, tag
+from extractors.taxonomy import load_taxonomy
+from flows.model import Page, Processed
+
+T = TypeVar("T")
+R = TypeVar("R")
+_matcher: Matcher | None = None
+_matcher_path: Path | None = None
+
+
+def matcher_for(path: Path) -> Matcher:
+    """The compiled matcher of a taxonomy file, built once per process."""
+    global _matcher, _matcher_path
+    if _matcher is None or _matcher_path != path:
+        _matcher, _matcher_path = Matcher(load_taxonomy(path)), path
+    return _matcher
+
+
+def extract(page: Page, min_words: int) -> Article | Rejection:
+    item = page.item
+    if item.seed_text is not None:
+        return parse_seed(item.seed_text)
+    url = page.final_url or item.url or ""
+    return extract_article(page.body, url, min_words, item.feed_date, item.language)
+
+
+def process(page: Page, min_words: int, taxonomy: Path) -> Processed:
+    """One page through extraction, fingerprinting and tagging."""
+    if page.outcome != "ok":
+        return Processed(page, page.outcome, detail=page.detail)
+    result = extract(page, min_words)
+    if isinstance(result, Rejection):
+        return Processed(page, result.outcome, detail=result.reason)
+    tags = tag(matcher_for(taxonomy), f"{result.title}\n{result.text}")
+    return Processed(page, "ok", result, fingerprint(result.text), tags)
+
+
+def _process_star(args: tuple[Page, int, Path]) -> Processed:
+    return process(*args)
+
+
+def workers(requested: int) -> int:
+    return requested or os.cpu_count() or 1
+
+
+def make_pool(requested: int) -> Executor:
+    ctx = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers(requested), mp_context=ctx)
+
+
+def map_batch(
+    fn: Callable[[T], R], items: Sequence[T], pool: Executor | None, min_batch: int
+) -> list[R]:
+    """fn over items, in the pool when the batch is large enough to pay for it."""
+    if pool is None or len(items) < min_batch:
+        return [fn(x) for x in items]
+    chunk = max(1, len(items) // (4 * workers(0)))
+    return list(pool.map(fn, items, chunksize=chunk))
+
+
+def process_batch(
+    pages: Sequence[Page], min_words: int, taxonomy: Path, pool: Executor | None, min_batch: int
+) -> list[Processed]:
+    jobs = [(p, min_words, taxonomy) for p in pages]
+    return map_batch(_process_star, jobs, pool, min_batch)
+
+
+def retag(texts: Sequence[str], taxonomy: Path) -> list[Tags]:
+    m = matcher_for(taxonomy)
+    return [tag(m, t) for t in texts]

@@ -1,0 +1,125 @@
+"""`peacewire`: ingest, query, serve.
+
+Exit status: 0 done; 1 could not run (the one-line reason is printed on
+stderr); 2 bad usage. Single failing feeds or pages do not fail an ingest:
+they are recorded in the warehouse and shown in the summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from peacewire import output
+from peacewire.settings import Settings, SettingsError, apply_prefect_environment, load_settings
+
+EXAMPLES = {
+    "ingest": "examples:\n  peacewire ingest\n  peacewire ingest --feeds my-feeds.toml --db data/my.duckdb --limit 50",
+    "query": (
+        "examples:\n  peacewire query \"SELECT label, count(*) FROM v_labels GROUP BY 1 ORDER BY 2 DESC\"\n"
+        "  peacewire query --format csv \"SELECT * FROM v_unique_relevant_articles\" > talks.csv"
+    ),
+    "serve": "examples:\n  peacewire serve\n  PEACEWIRE_CRON='0 */6 * * *' peacewire serve",
+}
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, exit status 1."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="peacewire", description=__doc__.splitlines()[0] if __doc__ else "")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    fmt = argparse.RawDescriptionHelpFormatter
+    ing = sub.add_parser("ingest", help="run one ingest (seeds + every feed)", epilog=EXAMPLES["ingest"], formatter_class=fmt)
+    ing.add_argument("--feeds", type=Path, help="feeds file (default: PEACEWIRE_FEEDS or seeds/feeds.toml)")
+    ing.add_argument("--db", type=Path, help="warehouse file (default: PEACEWIRE_DB or data/peacewire.duckdb)")
+    ing.add_argument("--limit", type=int, help="fetch at most N new entries this run (the rest wait)")
+    q = sub.add_parser("query", help="run SQL on the warehouse, read-only", epilog=EXAMPLES["query"], formatter_class=fmt)
+    q.add_argument("sql", help="one SQL statement (views: v_articles, v_labels, ...)")
+    q.add_argument("--db", type=Path, help="warehouse file")
+    q.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sub.add_parser("serve", help="serve the daily deployment (Prefect)", epilog=EXAMPLES["serve"], formatter_class=fmt)
+    return p
+
+
+def _check_ingest_inputs(s: Settings) -> None:
+    from extractors.feedlist import FeedListError, load_feed_list
+    from extractors.taxonomy import TaxonomyError, load_taxonomy
+    from warehouse.db import WarehouseError, migrate, opened
+    from warehouse.lock import ingest_lock
+
+    try:
+        load_feed_list(s.feeds)
+        load_taxonomy(s.taxonomy)
+        with ingest_lock(s.db), opened(s.db, read_only=False) as conn:
+            migrate(conn, {"relevance_threshold": s.relevance_threshold})
+    except (FeedListError, TaxonomyError, WarehouseError) as exc:
+        raise UserError(str(exc)) from None
+
+
+def cmd_ingest(s: Settings, args: argparse.Namespace) -> int:
+    if args.limit is not None and args.limit < 0:
+        raise UserError("--limit must be >= 0")
+    _check_ingest_inputs(s)
+    apply_prefect_environment(s)
+    from flows.ingest import ingest
+
+    try:
+        summary = ingest(feeds=str(s.feeds), db=str(s.db), limit=args.limit)
+    except Exception as exc:
+        raise UserError(f"ingest failed: {type(exc).__name__}: {exc}") from None
+    output.print_summary(summary)
+    return 0
+
+
+def cmd_query(s: Settings, args: argparse.Namespace) -> int:
+    import duckdb
+
+    from warehouse.db import WarehouseError, opened
+
+    try:
+        with opened(s.db, read_only=True) as conn:
+            cur = conn.execute(args.sql)
+            columns = [d[0] for d in cur.description or []]
+            rows = cur.fetchall()
+    except WarehouseError as exc:
+        raise UserError(str(exc)) from None
+    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0]
+        if "read-only" in first.lower():
+            first = "the warehouse is opened read-only: only queries (SELECT, WITH, DESCRIBE ...) are allowed"
+        raise UserError(f"query failed: {first}") from None
+    output.print_rows(columns, rows, args.format)
+    return 0
+
+
+def cmd_serve(s: Settings, args: argparse.Namespace) -> int:
+    apply_prefect_environment(s)
+    from deployments import serve_all
+
+    serve_all(s)
+    return 0
+
+
+COMMANDS: dict[str, Any] = {"ingest": cmd_ingest, "query": cmd_query, "serve": cmd_serve}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        s = load_settings().resolved(feeds=getattr(args, "feeds", None), db=getattr(args, "db", None))
+        return int(COMMANDS[args.command](s, args))
+    except (UserError, SettingsError) as exc:
+        print(f"peacewire: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("peacewire: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,71 @@
+"""Terminal output: the run summary and query results (table, CSV, JSON)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+
+def _console() -> Console:
+    return Console(width=None if sys.stdout.isatty() else 160)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> None:
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows([[_cell(v) for v in row] for row in rows])
+    elif fmt == "json":
+        out = [dict(zip(columns, row, strict=True)) for row in rows]
+        print(json.dumps(out, default=_json_default, ensure_ascii=False, indent=1))
+    else:
+        table = Table(*columns, show_lines=False)
+        for row in rows:
+            table.add_row(*(_cell(v) for v in row))
+        console = _console()
+        console.print(table)
+        console.print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
+def print_summary(d: dict[str, Any]) -> None:
+    console = _console()
+    feeds = Table("feed", "outlet", "HTTP", "outcome", "seen", "new", "error", title="Feeds")
+    for f in d["feeds"]:
+        feeds.add_row(f["feed"], f["outlet"], _cell(f["status"]), f["outcome"], str(f["seen"]),
+                      str(f["new"]), (f["error"] or "")[:70])  # fmt: skip
+    console.print(feeds)
+    runs = Table("run", "feeds ok", "feeds failed", "entries seen", "entries new", "relevant", title="Run")
+    runs.add_row(d["run_id"], str(d["feeds_ok"]), str(d["feeds_failed"]), str(d["entries_seen"]),
+                 str(d["entries_new"]), str(d["relevant"]))  # fmt: skip
+    console.print(runs)
+    tally = Table("outcome", "items", title="Outcomes")
+    for k, v in d["tally"].items():
+        tally.add_row(k, str(v))
+    console.print(tally)
+    labels = Table("label", "articles", title="Labels on this run's articles (top 15)")
+    for k, v in list(d["labels"].items())[:15]:
+        labels.add_row(k, str(v))
+    console.print(labels)

@@ -1,0 +1,113 @@
+"""The one place that reads the environment.
+
+Every knob is a ``PEACEWIRE_*`` variable with a default and the reason for it.
+A ``PEACEWIRE_`` variable that names no knob is an error (a typo must not be
+silently ignored), and so is a value of the wrong type.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PREFIX = "PEACEWIRE_"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A bad PEACEWIRE_* variable; the message names it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=PREFIX, extra="forbid", frozen=True)
+
+    # Where everything the pipeline writes lives; relative paths resolve from the CWD.
+    data_dir: Path = Path("data")
+    # The warehouse file; one file keeps `make run` dependency-free.
+    db: Path = Path("data/peacewire.duckdb")
+    # The default outlets (real feeds; tests and the demo pass their own).
+    feeds: Path = PROJECT_ROOT / "seeds" / "feeds.toml"
+    # The seed articles, loaded on every run (idempotent) so dedup knows them from run one.
+    corpus: Path = PROJECT_ROOT / "seeds" / "corpus"
+    # Labels, aliases and context rules; versioned inside the file.
+    taxonomy: Path = PROJECT_ROOT / "seeds" / "taxonomy.toml"
+
+    # Identify ourselves honestly; publishers block anonymous scrapers.
+    user_agent: str = "peacewire/0.1 (+https://github.com/peacewire/peacewire)"
+    # 10 s connect/read is generous for news sites; a slow host must not stall a run.
+    http_timeout: float = Field(default=10.0, gt=0)
+    # Retries per request for connection errors, 408/429/5xx (backoff 0.5, 1, 2 s ...).
+    http_retries: int = Field(default=2, ge=0, le=10)
+    # Feeds over 10 MB and pages over 5 MB are not news; stop reading there.
+    max_feed_bytes: int = Field(default=10_000_000, gt=0)
+    max_page_bytes: int = Field(default=5_000_000, gt=0)
+    # Concurrent page fetches overall, and per host (a careful crawler uses 2 per host).
+    fetch_concurrency: int = Field(default=16, ge=1)
+    per_host_concurrency: int = Field(default=2, ge=1)
+
+    # Pages are processed in batches: one set of tasks and one load transaction per batch.
+    batch_size: int = Field(default=200, ge=1)
+    # Extraction uses a process pool for batches at least this large (pool start-up ~1 s).
+    pool_min_batch: int = Field(default=24, ge=1)
+    # 0 means one worker per core.
+    workers: int = Field(default=0, ge=0)
+    # Fewer words than this is not an article body (teasers, error pages).
+    min_words: int = Field(default=80, ge=1)
+
+    # Estimated Jaccard (word 5-shingles) from which two texts are near-duplicates.
+    near_dup_threshold: float = Field(default=0.5, gt=0, le=1)
+    # Share of the shorter text found in the longer one from which it is a copy.
+    containment_threshold: float = Field(default=0.8, gt=0, le=1)
+    # Relevance score from which an article is about the negotiations.
+    relevance_threshold: float = Field(default=0.5, ge=0, le=1)
+
+    # Daily at 06:00 UTC: after the European morning news cycle has published overnight.
+    cron: str = "0 6 * * *"
+    timezone: str = "UTC"
+
+    def resolved(self, **overrides: object) -> Settings:
+        """A copy with CLI options applied (None means: keep the setting)."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return self.model_copy(update=given)
+
+
+def _unknown_variables(environ: dict[str, str]) -> list[str]:
+    known = {PREFIX + name.upper() for name in Settings.model_fields}
+    return sorted(k for k in environ if k.startswith(PREFIX) and k not in known)
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Read the settings; raise SettingsError naming the bad variable."""
+    env = dict(os.environ if environ is None else environ)
+    unknown = _unknown_variables(env)
+    if unknown:
+        known = ", ".join(PREFIX + n.upper() for n in Settings.model_fields)
+        raise SettingsError(f"unknown setting {unknown[0]} (known: {known})")
+    values = {k[len(PREFIX) :].lower(): v for k, v in env.items() if k.startswith(PREFIX)}
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = PREFIX + str(err["loc"][0]).upper()
+        raise SettingsError(f"{name}: {err['msg']}") from None
+
+
+def prefect_environment(settings: Settings) -> dict[str, str]:
+    """Prefect variables that keep its state under our data folder (see docs/decisions.md)."""
+    home = (settings.data_dir / "prefect").resolve()
+    return {
+        "PREFECT_HOME": str(home),
+        "PREFECT_LOCAL_STORAGE_PATH": str(home / "storage"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        # The first ephemeral start migrates a fresh SQLite database (~14 s > 20 s default).
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    }
+
+
+def apply_prefect_environment(settings: Settings) -> None:
+    """Set the Prefect variables the user has not set; call before importing prefect."""
+    for key, value in prefect_environment(settings).items():
+        os.environ.setdefault(key, value)

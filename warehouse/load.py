@@ -1,0 +1,82 @@
+"""Bulk, idempotent loads and the reads the pipeline needs.
+
+Rows arrive as plain column dicts (``{"col": [values...]}``), become one Arrow
+table each, and are inserted with one statement per table inside one
+transaction: a batch is either all in the warehouse or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from warehouse.db import opened, sql
+
+Columns = Mapping[str, Sequence[Any]]
+# Load order matters only for readability; everything is one transaction.
+TABLES = (
+    "feeds", "raw_pages", "articles", "duplicates", "minhash_bands", "labels", "entries",
+    "feed_state", "feed_fetches", "runs",
+)  # fmt: skip
+SCHEMAS: dict[str, dict[str, pa.DataType]] = {
+    "articles": {"authors": pa.list_(pa.string()), "minhash": pa.binary(),
+                 "published_at": pa.timestamp("us", tz="UTC"), "relevance": pa.float64()},
+    "raw_pages": {"body_zlib": pa.binary()},
+    "minhash_bands": {"band": pa.int16(), "bucket": pa.int64()},
+    "duplicates": {"similarity": pa.float64()},
+    "probe": {"entry_key": pa.string(), "guid_key": pa.string()},
+    "probe_bands": {"band": pa.int16(), "bucket": pa.int64()},
+    "probe_hashes": {"text_hash": pa.string()},
+}  # fmt: skip
+
+
+def _rows(columns: Columns) -> int:
+    return len(next(iter(columns.values()))) if columns else 0
+
+
+def to_arrow(table: str, columns: Columns) -> pa.Table:
+    types = SCHEMAS.get(table, {})
+    arrays = {name: pa.array(list(values), type=types.get(name)) for name, values in columns.items()}
+    return pa.table(arrays)
+
+
+def _insert(conn: duckdb.DuckDBPyConnection, table: str, columns: Columns) -> None:
+    if _rows(columns) == 0:
+        return
+    conn.register("batch", to_arrow(table, columns))
+    try:
+        conn.execute(sql(f"load_{table}"))
+    finally:
+        conn.unregister("batch")
+
+
+def load(db: Path, batch: Mapping[str, Columns]) -> dict[str, int]:
+    """Insert every table of the batch in one transaction; returns rows offered per table."""
+    unknown = set(batch) - set(TABLES)
+    if unknown:
+        raise ValueError(f"unknown tables in batch: {sorted(unknown)}")
+    with opened(db, read_only=False) as conn:
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            for table in TABLES:
+                _insert(conn, table, batch.get(table, {}))
+            conn.execute("COMMIT")
+        except Exception:
+            conn.execute("ROLLBACK")
+            raise
+    return {t: _rows(c) for t, c in batch.items()}
+
+
+def read(db: Path, query: str, params: Mapping[str, Any] | None = None,
+         probes: Mapping[str, Columns] | None = None) -> list[tuple[Any, ...]]:  # fmt: skip
+    """Run a named read query read-only, with probe tables registered under their names."""
+    if not db.exists():
+        return []
+    with opened(db, read_only=True) as conn:
+        for name, columns in (probes or {}).items():
+            conn.register(name, to_arrow(name, columns))
+        return conn.execute(sql(query), dict(params or {})).fetchall()

@@ -1,0 +1,1 @@
+INSERT INTO articles BY NAME (SELECT * FROM batch) ON CONFLICT (article_id) DO NOTHING;

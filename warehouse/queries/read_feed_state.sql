@@ -1,0 +1,3 @@
+SELECT feed_id, etag, last_modified, body_hash, last_success_at, last_new_entry_at,
+       consecutive_failures
+FROM feed_state;
