@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import trafilatura
+from trafilatura.settings import Document
 
 from extractors.language import detect_language, html_language
 
@@ -84,11 +85,12 @@ def extract_article(
         )
     except Exception as exc:  # trafilatura raises many types on broken markup
         return Rejection("parse_error", f"{type(exc).__name__}: {exc}"[:300])
-    text = clean_text(getattr(doc, "text", None) or "") if doc is not None else ""
+    if not isinstance(doc, Document):
+        return Rejection("no_text", "no main text found")
+    text = clean_text(doc.text or "")
     words = count_words(text)
     if words < min_words:
         return Rejection("no_text", f"{words} words extracted (< {min_words})")
-    assert doc is not None
     page_date = parse_date(doc.date)
     raw = html if isinstance(html, str) else html[:4096].decode("utf-8", "replace")
     return Article(

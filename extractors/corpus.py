@@ -18,11 +18,12 @@ TITLE_MIN_WORDS = 5
 TITLE_MAX_WORDS = 30
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
 HEAD_LINES = 12
+TITLE_LINES = 3
 
 
 def _title(lines: list[str]) -> str:
     """First line of 5-30 words; else the first sentence of the first long line."""
-    for line in lines[:HEAD_LINES]:
+    for line in lines[:TITLE_LINES]:
         if TITLE_MIN_WORDS <= len(line.split()) <= TITLE_MAX_WORDS:
             return line
     first = next((line for line in lines if len(line.split()) >= TITLE_MIN_WORDS), "")

@@ -177,8 +177,10 @@ def decide(
             d = Decision(c.article_id, _root(exact), "exact", 1.0)
         else:
             hit = _best_near(fp, index.near(fp).values(), near_threshold, containment_threshold)
-            d = Decision(c.article_id, _root(hit[0]), hit[1], round(hit[2], 4)) if hit else (
-                Decision(c.article_id, None, None, None)
+            d = (
+                Decision(c.article_id, _root(hit[0]), hit[1], round(hit[2], 4))
+                if hit
+                else (Decision(c.article_id, None, None, None))
             )
         decisions.append(d)
         index.add(Candidate(c.article_id, fp, c.published_at, d.duplicate_of))

@@ -17,7 +17,7 @@ REQUIRED = ("id", "url", "outlet", "language")
 OPTIONAL = ("note",)
 FEED_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 LANGUAGE = re.compile(r"^[a-z]{2}$")
-HEADER = re.compile(r"^\s*\[\[\s*feeds\s*\]\]", re.M)
+HEADER = re.compile(r"^[ \t]*\[\[[ \t]*feeds[ \t]*\]\]", re.M)
 
 
 class FeedListError(ValueError):
@@ -35,7 +35,9 @@ class FeedConfig:
 def _check(where: str, raw: dict[str, Any]) -> FeedConfig:
     unknown = sorted(set(raw) - set(REQUIRED) - set(OPTIONAL))
     if unknown:
-        raise FeedListError(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(REQUIRED + OPTIONAL)})")
+        raise FeedListError(
+            f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(REQUIRED + OPTIONAL)})"
+        )
     for key in REQUIRED:
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise FeedListError(f"{where}: missing or empty {key!r}")

@@ -135,9 +135,7 @@ async def fetch_one(client: httpx.AsyncClient, req: Request, config: ClientConfi
     return replace(result, attempts=attempt + 1, duration_ms=ms)
 
 
-async def _attempt(
-    client: httpx.AsyncClient, req: Request, config: ClientConfig
-) -> tuple[Response, bool]:
+async def _attempt(client: httpx.AsyncClient, req: Request, config: ClientConfig) -> tuple[Response, bool]:
     """One try, and whether it is worth another."""
     try:
         result = await _once(client, req, config)
@@ -154,9 +152,7 @@ async def _attempt(
 
 async def _fetch_all(requests: Sequence[Request], config: ClientConfig) -> list[Response]:
     overall = asyncio.Semaphore(config.concurrency)
-    hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
-        lambda: asyncio.Semaphore(config.per_host)
-    )
+    hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(config.per_host))
     timeout = httpx.Timeout(config.timeout)
     async with httpx.AsyncClient(
         timeout=timeout, follow_redirects=True, max_redirects=MAX_REDIRECTS, trust_env=False

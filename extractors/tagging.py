@@ -62,7 +62,7 @@ def _char(ch: str) -> str:
 def _node_regex(node: dict) -> str:
     branches = [_char(ch) + _node_regex(child) for ch, child in sorted(node.items())
                 if not ch.startswith("$")]  # fmt: skip
-    suffix = r"\w{0,%d}" % STEM_SUFFIX
+    suffix = rf"\w{{0,{STEM_SUFFIX}}}"
     if not branches:
         return suffix if "$stem" in node else ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -173,7 +173,7 @@ def evidence(text: str, offset: int) -> str:
     end_m = SENTENCE_END.search(text, offset)
     end = end_m.start() if end_m else len(text)
     sentence = text[start:end].strip()
-    return sentence if len(sentence) <= EVIDENCE_MAX else sentence[:EVIDENCE_MAX - 1] + "…"
+    return sentence if len(sentence) <= EVIDENCE_MAX else sentence[: EVIDENCE_MAX - 1] + "…"
 
 
 def _near_hits(hits: list[Hit], label: Label) -> list[int]:
@@ -186,10 +186,15 @@ def _near_hits(hits: list[Hit], label: Label) -> list[int]:
 
 
 def _spans(hits: list[Hit], role: Role) -> list[tuple[int, int]]:
-    """Spans with this role, overlapping ones merged (one mention, however many names)."""
+    """Spans with this role; overlapping or adjacent ones ("the Ukrainian president
+    Volodymyr Zelensky") are merged: one mention, however many names."""
     out: list[tuple[int, int]] = []
     for h in sorted(hits, key=lambda h: (h.start, -h.end)):
-        if role in h.roles and not (out and h.start < out[-1][1]):
+        if role not in h.roles:
+            continue
+        if out and h.start <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], h.end))
+        else:
             out.append((h.start, h.end))
     return out
 

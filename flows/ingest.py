@@ -29,15 +29,13 @@ from warehouse import load as wh
 from warehouse.db import migrate, opened
 from warehouse.lock import ingest_lock
 
-TASK = {"cache_policy": NO_CACHE, "persist_result": False}
-
 
 def client_config(s: Settings, max_bytes: int) -> http.ClientConfig:
     return http.ClientConfig(s.user_agent, s.http_timeout, s.http_retries, max_bytes,
                              s.fetch_concurrency, s.per_host_concurrency)  # fmt: skip
 
 
-@task(name="prepare-warehouse", **TASK)
+@task(name="prepare-warehouse", cache_policy=NO_CACHE, persist_result=False)
 def prepare_warehouse(s: Settings, feeds: Sequence[FeedConfig]) -> list[str]:
     with opened(s.db, read_only=False) as conn:
         applied = migrate(conn, {"relevance_threshold": s.relevance_threshold})
@@ -45,7 +43,7 @@ def prepare_warehouse(s: Settings, feeds: Sequence[FeedConfig]) -> list[str]:
     return applied
 
 
-@task(name="read-seeds", **TASK)
+@task(name="read-seeds", cache_policy=NO_CACHE, persist_result=False)
 def read_seeds(s: Settings) -> list[Item]:
     stored = {row[0] for row in wh.read(s.db, "read_seed_ids")}
     files = sorted(s.corpus.glob("*.txt")) if s.corpus.is_dir() else []
@@ -54,13 +52,13 @@ def read_seeds(s: Settings) -> list[Item]:
             for f in files if f"seed:{f.stem}" not in stored]  # fmt: skip
 
 
-@task(name="fetch-feeds", **TASK)
+@task(name="fetch-feeds", cache_policy=NO_CACHE, persist_result=False)
 def fetch_feeds(s: Settings, feeds: Sequence[FeedConfig]) -> list[http.Response]:
     requests = stages.feed_requests(feeds, s.db)
     return http.fetch_many(requests, client_config(s, s.max_feed_bytes))
 
 
-@task(name="parse-feeds", **TASK)
+@task(name="parse-feeds", cache_policy=NO_CACHE, persist_result=False)
 def parse_feeds(
     s: Settings, feeds: Sequence[FeedConfig], responses: Sequence[http.Response]
 ) -> list[tuple[FeedResult, list[FeedEntry]]]:
@@ -68,7 +66,7 @@ def parse_feeds(
     return [stages.parse_poll(f, r, previous.get(f.id)) for f, r in zip(feeds, responses, strict=True)]
 
 
-@task(name="select-new-entries", **TASK)
+@task(name="select-new-entries", cache_policy=NO_CACHE, persist_result=False)
 def select_new(
     s: Settings, feeds: Sequence[FeedConfig], polled: Sequence[tuple[FeedResult, list[FeedEntry]]],
     limit: int | None,
@@ -97,32 +95,33 @@ def select_new(
             fresh.append(item)
             new_per_feed[i] += 1
         seen |= ids
+    retries = [r for r in stages.retry_items(s.db) if r.key not in seen]
     results = [replace(r, entries_new=new_per_feed[i]) for i, (r, _) in enumerate(polled)]
-    return results, fresh, tally
+    return results, fresh + retries, tally
 
 
-@task(name="fetch-pages", **TASK)
+@task(name="fetch-pages", cache_policy=NO_CACHE, persist_result=False)
 def fetch_pages(s: Settings, items: Sequence[Item]) -> list[Any]:
     return stages.fetch_pages(items, client_config(s, s.max_page_bytes))
 
 
-@task(name="extract-fingerprint-tag", **TASK)
+@task(name="extract-fingerprint-tag", cache_policy=NO_CACHE, persist_result=False)
 def process_pages(s: Settings, pages: Sequence[Any], pool: Executor | None) -> list[Processed]:
     return work.process_batch(pages, s.min_words, s.taxonomy, pool, s.pool_min_batch)
 
 
-@task(name="dedup", **TASK)
+@task(name="dedup", cache_policy=NO_CACHE, persist_result=False)
 def dedup_batch(s: Settings, docs: Sequence[Processed]) -> list[Processed]:
     return stages.dedup(s.db, docs, s.near_dup_threshold, s.containment_threshold)
 
 
-@task(name="load", **TASK)
+@task(name="load", cache_policy=NO_CACHE, persist_result=False)
 def load_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> Counter[str]:
     wh.load(s.db, rows.batch_tables(docs, run_id, stages.now()))
     return Counter(d.final for d in docs)
 
 
-@task(name="finish-run", **TASK)
+@task(name="finish-run", cache_policy=NO_CACHE, persist_result=False)
 def finish_run(s: Settings, summary: RunSummary, version: str, status: str) -> None:
     prev = {row[0]: row for row in wh.read(s.db, "read_feed_state")}
     flow_run_id = str(runtime.flow_run.id) if runtime.flow_run.id else None
@@ -169,7 +168,10 @@ def ingest(feeds: str | None = None, db: str | None = None, limit: int | None = 
         summary.tally.update(tally)
         log.info("%d feeds polled, %d entries seen, %d new; %d seed files to load",
                  len(feed_list), summary.entries_seen, len(items), len(seeds))  # fmt: skip
-        _ingest_batches(s, [*seeds, *items], summary)
+        # Seeds first, in their own batches: they are the reference copies that
+        # feed articles are de-duplicated against.
+        _ingest_batches(s, seeds, summary)
+        _ingest_batches(s, items, summary)
         summary.finished_at = stages.now()
         finish_run(s, summary, version, "completed")
     publish_artifacts(summary)

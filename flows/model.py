@@ -98,7 +98,9 @@ class RunSummary:
 
     @property
     def feeds_ok(self) -> int:
-        return sum(1 for f in self.feeds if f.outcome not in ("fetch_error", "not_a_feed", "too_large", "blocked"))
+        return sum(
+            1 for f in self.feeds if f.outcome not in ("fetch_error", "not_a_feed", "too_large", "blocked")
+        )
 
     @property
     def feeds_failed(self) -> int:

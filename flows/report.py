@@ -23,10 +23,17 @@ def summary_dict(s: RunSummary) -> dict[str, Any]:
         "relevant": s.relevant,
         "labels": dict(s.labels.most_common()),
         "feeds": [
-            {"feed": f.feed_id, "outlet": f.outlet, "status": f.status, "outcome": f.outcome,
-             "seen": f.entries_seen, "new": f.entries_new, "error": f.error}
+            {
+                "feed": f.feed_id,
+                "outlet": f.outlet,
+                "status": f.status,
+                "outcome": f.outcome,
+                "seen": f.entries_seen,
+                "new": f.entries_new,
+                "error": f.error,
+            }
             for f in s.feeds
-        ],  # fmt: skip
+        ],
     }
 
 

@@ -102,13 +102,16 @@ def feed_tables(feeds: Sequence[FeedConfig], at: datetime) -> dict[str, Columns]
 
 def _state_row(r: FeedResult, prev: tuple[Any, ...] | None, at: datetime) -> dict[str, Any]:
     failed = r.outcome in ("fetch_error", "too_large", "blocked", "not_a_feed")
-    failures = (prev[6] if prev else 0) + 1 if failed else 0
-    return {"feed_id": r.feed_id, "etag": r.etag if not failed else (prev[1] if prev else None),
-            "last_modified": r.last_modified if not failed else (prev[2] if prev else None),
+    # A 304 or a failure carries no new validators: keep the stored ones.
+    keep = failed or r.outcome == "not_modified"
+    old = prev or (None,) * 7
+    return {"feed_id": r.feed_id, "etag": old[1] if keep else r.etag,
+            "last_modified": old[2] if keep else r.last_modified,
             "body_hash": r.body_hash, "last_attempt_at": at,
-            "last_success_at": (prev[4] if prev else None) if failed else at,
-            "last_new_entry_at": at if r.entries_new else (prev[5] if prev else None),
-            "consecutive_failures": failures, "last_error": r.error}  # fmt: skip
+            "last_success_at": old[4] if failed else at,
+            "last_new_entry_at": at if r.entries_new else old[5],
+            "consecutive_failures": (old[6] or 0) + 1 if failed else 0,
+            "last_error": r.error}  # fmt: skip
 
 
 def run_tables(summary: RunSummary, prev_state: dict[str, tuple[Any, ...]], flow_run_id: str | None,

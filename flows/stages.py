@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from extractors import http
 from extractors.dedup import Candidate, Decision, Fingerprint, band_buckets, decide
@@ -14,8 +18,6 @@ from extractors.feeds import FeedEntry, parse_feed
 from extractors.urls import InvalidURL, guid_key, url_key
 from flows.model import FeedResult, Item, Page, Processed
 from warehouse import load as wh
-
-import numpy as np
 
 MAX_PAGE_ATTEMPTS = 5
 FAILED_FEED = ("fetch_error", "too_large", "blocked")
@@ -46,21 +48,18 @@ def parse_poll(
     feed: FeedConfig, resp: http.Response, previous_hash: str | None
 ) -> tuple[FeedResult, list[FeedEntry]]:
     """A feed response -> its result row and its entries (none when unchanged or failed)."""
-    base = dict(feed_id=feed.id, outlet=feed.outlet, status=resp.status, bytes=len(resp.body),
-                duration_ms=resp.duration_ms, etag=resp.etag, last_modified=resp.last_modified)  # fmt: skip
+    base = FeedResult(feed.id, feed.outlet, resp.status, resp.outcome, 0, 0, len(resp.body),
+                      resp.duration_ms, resp.error, resp.etag, resp.last_modified, previous_hash)  # fmt: skip
     if resp.outcome != "ok":
-        return FeedResult(**base, outcome=resp.outcome, entries_seen=0, entries_new=0,
-                          error=resp.error, body_hash=previous_hash), []  # fmt: skip
+        return base, []
     digest = body_hash(resp.body)
     parsed = parse_feed(resp.body, resp.final_url or feed.url, resp.content_type)
     if not parsed.ok:
-        return FeedResult(**base, outcome="not_a_feed", entries_seen=0, entries_new=0,
-                          error=parsed.problem, body_hash=digest), []  # fmt: skip
-    outcome = "degraded" if parsed.degraded else "ok"
-    if digest == previous_hash:
-        outcome = "unchanged"
-    return FeedResult(**base, outcome=outcome, entries_seen=len(parsed.entries), entries_new=0,
-                      error=parsed.problem, body_hash=digest), list(parsed.entries)  # fmt: skip
+        return replace(base, outcome="not_a_feed", error=parsed.problem, body_hash=digest), []
+    outcome = "unchanged" if digest == previous_hash else ("degraded" if parsed.degraded else "ok")
+    result = replace(base, outcome=outcome, entries_seen=len(parsed.entries), error=parsed.problem,
+                     body_hash=digest)  # fmt: skip
+    return result, list(parsed.entries)
 
 
 def entry_item(feed: FeedConfig, entry: FeedEntry) -> Item | None:
@@ -79,9 +78,17 @@ def entry_item(feed: FeedConfig, entry: FeedEntry) -> Item | None:
 
 
 def known_keys(db: Path, items: Sequence[Item]) -> set[str]:
-    probe = {"entry_key": [i.key for i in items], "guid_key": [i.guid_key for i in items]}
+    probe: dict[str, list[Any]] = {"entry_key": [i.key for i in items],
+                                   "guid_key": [i.guid_key for i in items]}  # fmt: skip
     rows = wh.read(db, "read_known_entries", {"max_attempts": MAX_PAGE_ATTEMPTS}, {"probe": probe})
     return {row[0] for row in rows}
+
+
+def retry_items(db: Path) -> list[Item]:
+    """Entries that failed to fetch on earlier runs and may be tried again."""
+    rows = wh.read(db, "read_retry_entries", {"max_attempts": MAX_PAGE_ATTEMPTS})
+    return [Item(key=k, source="feed", url=url, guid_key=g, feed_id=f, outlet=o, title=t or "",
+                 language=lang) for k, g, f, o, lang, url, t in rows]  # fmt: skip
 
 
 # ----------------------------------------------------------------- pages
@@ -106,12 +113,13 @@ def fetch_pages(items: Sequence[Item], config: http.ClientConfig) -> list[Page]:
 
 
 def _stored_candidates(db: Path, fps: Sequence[Fingerprint]) -> list[Candidate]:
-    bands = {"band": [], "bucket": []}  # type: dict[str, list[int]]
+    bands: dict[str, list[Any]] = {"band": [], "bucket": []}
     for fp in fps:
         for band, bucket in enumerate(fp.buckets):
             bands["band"].append(band)
             bands["bucket"].append(bucket)
-    probes = {"probe_bands": bands, "probe_hashes": {"text_hash": [fp.text_hash for fp in fps]}}
+    hashes: dict[str, list[Any]] = {"text_hash": [fp.text_hash for fp in fps]}
+    probes = {"probe_bands": bands, "probe_hashes": hashes}
     out = []
     for aid, thash, blob, shingles, published, dup_of in wh.read(db, "read_dedup_candidates", None, probes):
         sig = np.frombuffer(blob, dtype=np.uint32)

@@ -67,9 +67,7 @@ def make_pool(requested: int) -> Executor:
     return ProcessPoolExecutor(max_workers=workers(requested), mp_context=ctx)
 
 
-def map_batch(
-    fn: Callable[[T], R], items: Sequence[T], pool: Executor | None, min_batch: int
-) -> list[R]:
+def map_batch(fn: Callable[[T], R], items: Sequence[T], pool: Executor | None, min_batch: int) -> list[R]:
     """fn over items, in the pool when the batch is large enough to pay for it."""
     if pool is None or len(items) < min_batch:
         return [fn(x) for x in items]

@@ -17,10 +17,13 @@ from peacewire import output
 from peacewire.settings import Settings, SettingsError, apply_prefect_environment, load_settings
 
 EXAMPLES = {
-    "ingest": "examples:\n  peacewire ingest\n  peacewire ingest --feeds my-feeds.toml --db data/my.duckdb --limit 50",
+    "ingest": (
+        "examples:\n  peacewire ingest\n"
+        "  peacewire ingest --feeds my-feeds.toml --db data/my.duckdb --limit 50"
+    ),
     "query": (
-        "examples:\n  peacewire query \"SELECT label, count(*) FROM v_labels GROUP BY 1 ORDER BY 2 DESC\"\n"
-        "  peacewire query --format csv \"SELECT * FROM v_unique_relevant_articles\" > talks.csv"
+        'examples:\n  peacewire query "SELECT label, count(*) FROM v_labels GROUP BY 1 ORDER BY 2 DESC"\n'
+        '  peacewire query --format csv "SELECT * FROM v_unique_relevant_articles" > talks.csv'
     ),
     "serve": "examples:\n  peacewire serve\n  PEACEWIRE_CRON='0 */6 * * *' peacewire serve",
 }
@@ -34,15 +37,32 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="peacewire", description=__doc__.splitlines()[0] if __doc__ else "")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     fmt = argparse.RawDescriptionHelpFormatter
-    ing = sub.add_parser("ingest", help="run one ingest (seeds + every feed)", epilog=EXAMPLES["ingest"], formatter_class=fmt)
+    ing = sub.add_parser(
+        "ingest",
+        help="run one ingest (seeds + every feed)",
+        epilog=EXAMPLES["ingest"],
+        formatter_class=fmt,
+    )
     ing.add_argument("--feeds", type=Path, help="feeds file (default: PEACEWIRE_FEEDS or seeds/feeds.toml)")
-    ing.add_argument("--db", type=Path, help="warehouse file (default: PEACEWIRE_DB or data/peacewire.duckdb)")
+    ing.add_argument(
+        "--db", type=Path, help="warehouse file (default: PEACEWIRE_DB or data/peacewire.duckdb)"
+    )
     ing.add_argument("--limit", type=int, help="fetch at most N new entries this run (the rest wait)")
-    q = sub.add_parser("query", help="run SQL on the warehouse, read-only", epilog=EXAMPLES["query"], formatter_class=fmt)
+    q = sub.add_parser(
+        "query",
+        help="run SQL on the warehouse, read-only",
+        epilog=EXAMPLES["query"],
+        formatter_class=fmt,
+    )
     q.add_argument("sql", help="one SQL statement (views: v_articles, v_labels, ...)")
     q.add_argument("--db", type=Path, help="warehouse file")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    sub.add_parser("serve", help="serve the daily deployment (Prefect)", epilog=EXAMPLES["serve"], formatter_class=fmt)
+    sub.add_parser(
+        "serve",
+        help="serve the daily deployment (Prefect)",
+        epilog=EXAMPLES["serve"],
+        formatter_class=fmt,
+    )
     return p
 
 

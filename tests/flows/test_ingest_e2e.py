@@ -1,0 +1,139 @@
+"""The whole pipeline on real components: HTTP on 127.0.0.1, a DuckDB file, a Prefect server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from flows.ingest import ingest
+from peacewire.devsite import write_feed_list
+from tests.conftest import FIXTURES
+
+pytestmark = pytest.mark.prefect
+
+FEEDS = [("frontline", "/feed-a.xml", "Frontline Review", "en"),
+         ("dailywire", "/feed-b.atom", "Daily Wire Service", "en")]  # fmt: skip
+EXPECTED = {
+    "seed-000": "duplicate", "seed-001": "duplicate", "seed-002": "duplicate",
+    "seed-003": "duplicate", "seed-004": "duplicate", "republished-003": "duplicate",
+    "uk-talks": "loaded", "ru-talks": "loaded", "de-talks": "loaded", "en-minerals": "loaded",
+    "gaza": "loaded", "offtopic-1": "loaded", "offtopic-2": "loaded", "battlefield": "loaded",
+    "video": "no_text", "missing-page": "fetch_error",
+}  # fmt: skip
+TABLES = ("articles", "labels", "duplicates", "minhash_bands", "raw_pages", "entries")
+
+
+def slug(url: str) -> str:
+    return url.rsplit("/", 1)[1].split(".")[0]
+
+
+def q(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    with duckdb.connect(str(db), read_only=True) as conn:
+        return conn.execute(sql, list(params)).fetchall()
+
+
+@pytest.fixture(scope="module")
+def runs(prefect_api: None, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from peacewire.devsite import serve
+    from tests.conftest import SITE
+
+    tmp = tmp_path_factory.mktemp("e2e")
+    db = tmp / "w.duckdb"
+    with serve(SITE) as site:
+        feeds = write_feed_list(site, tmp / "feeds.toml", FEEDS)
+        first = ingest(feeds=str(feeds), db=str(db))
+        counts = {t: q(db, f"SELECT count(*) FROM {t}")[0][0] for t in TABLES}
+        second = ingest(feeds=str(feeds), db=str(db))
+    return site, db, first, counts, second
+
+
+def test_every_entry_ends_in_its_outcome(runs: Any) -> None:
+    _, db, first, _, _ = runs
+    got = {slug(url): outcome for url, outcome in q(db, "SELECT url, outcome FROM entries")}
+    assert got == EXPECTED
+    assert first["tally"] == {"loaded": 13, "duplicate": 6, "no_text": 1, "fetch_error": 1}
+    assert (first["entries_seen"], first["entries_new"], first["feeds_ok"]) == (16, 16, 2)
+
+
+def test_extracted_text_is_clean(runs: Any) -> None:
+    _, db, *_ = runs
+    rows = q(db, "SELECT url, text, language FROM articles WHERE source = 'feed'")
+    by_slug = {slug(u): (t, lang) for u, t, lang in rows}
+    assert "Умєров" in by_slug["uk-talks"][0] and by_slug["uk-talks"][1] == "uk"
+    assert by_slug["ru-talks"][1] == "ru" and by_slug["de-talks"][1] == "de"
+    assert all("We use cookies" not in t and "Most read" not in t for t, _ in by_slug.values())
+    feedback = q(db, "SELECT detail FROM entries WHERE outcome = 'no_text'")[0][0]
+    assert "feed summary" in feedback
+
+
+def test_republished_seed_links_to_the_seed(runs: Any) -> None:
+    _, db, *_ = runs
+    rows = q(
+        db,
+        """SELECT a.url, v.duplicate_of, d.method, d.similarity FROM v_articles v
+                    JOIN articles a USING (article_id) JOIN duplicates d USING (article_id)""",
+    )
+    links = {slug(u): (dup, method, sim) for u, dup, method, sim in rows}
+    assert links["republished-003"][0] == "seed:003_93d7f405470a9551"
+    assert links["republished-003"][1] in ("near", "containment") and links["republished-003"][2] > 0.8
+    for n in ("000", "001", "002", "003", "004"):
+        assert links[f"seed-{n}"][0].startswith(f"seed:{n}_")
+    originals = q(db, "SELECT count(*) FROM v_articles WHERE source = 'seed' AND duplicate_of IS NULL")
+    assert originals == [(5,)]
+
+
+def test_seed_labels_match_the_gold(runs: Any, gold: list[dict]) -> None:
+    _, db, *_ = runs
+    for g in gold:
+        aid = "seed:" + g["file"].removesuffix(".txt")
+        for kind, key in (("proposal", "proposals"), ("actor", "actors")):
+            got = {
+                r[0] for r in q(db, "SELECT label FROM v_labels WHERE article_id = ? AND kind = ?", aid, kind)
+            }
+            assert got == set(g[key]), (g["file"], kind)
+
+
+def test_fixture_article_labels_and_relevance(runs: Any) -> None:
+    _, db, *_ = runs
+    expected = json.loads((FIXTURES / "gold" / "site-labels.json").read_text())
+    rows = q(db, "SELECT article_id, url, is_relevant FROM v_articles WHERE source = 'feed'")
+    for aid, url, relevant in rows:
+        want = expected.get(slug(url))
+        if want is None:
+            continue
+        labels = q(db, "SELECT kind, label FROM v_labels WHERE article_id = ?", aid)
+        assert {lab for k, lab in labels if k == "proposal"} == set(want["proposals"]), slug(url)
+        assert {lab for k, lab in labels if k == "actor"} == set(want["actors"]), slug(url)
+        assert relevant == want["relevant"], slug(url)
+    off_topic = q(
+        db,
+        "SELECT url FROM v_articles WHERE is_relevant AND url LIKE '%offtopic%' OR url LIKE '%battlefield%' AND is_relevant",
+    )
+    assert off_topic == []
+
+
+def test_second_run_adds_nothing_and_fetches_nothing_twice(runs: Any) -> None:
+    site, db, _, counts, second = runs
+    assert {t: q(db, f"SELECT count(*) FROM {t}")[0][0] for t in TABLES} == counts
+    # Feeds answer 304: nothing to parse; the page that failed is tried again (bounded).
+    assert second["tally"] == {"fetch_error": 1}
+    assert [f["outcome"] for f in second["feeds"]] == ["not_modified", "not_modified"]
+    pages = {p: n for p, n in site.hits.items() if p.startswith("/articles/")}
+    assert pages.pop("/articles/missing-page.html") == 2
+    assert len(pages) == 15 and all(n == 1 for n in pages.values())
+    assert q(db, "SELECT attempts FROM entries WHERE outcome = 'fetch_error'") == [(2,)]
+    assert site.not_modified["/feed-a.xml"] == 1 and site.not_modified["/feed-b.atom"] == 1
+
+
+def test_run_rows_and_feed_state(runs: Any) -> None:
+    _, db, *_ = runs
+    runs_rows = q(db, "SELECT status, feeds_ok, entries_new, tally FROM runs ORDER BY started_at")
+    assert [(r[0], r[1], r[2]) for r in runs_rows] == [("completed", 2, 16), ("completed", 2, 0)]
+    assert json.loads(runs_rows[0][3])["loaded"] == 13
+    state = q(db, "SELECT feed_id, etag IS NOT NULL, consecutive_failures FROM feed_state ORDER BY 1")
+    assert state == [("dailywire", True, 0), ("frontline", True, 0)]
+    assert len(q(db, "SELECT * FROM feed_fetches")) == 4

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from warehouse import load as wh
+from warehouse.db import WarehouseError, connect, migrate, migrations, opened
+from warehouse.lock import ingest_lock
+
+VIEWS = {"v_articles", "v_labels", "v_unique_relevant_articles", "v_label_counts_daily",
+         "v_actor_proposal", "v_outlet_coverage", "v_feed_health"}  # fmt: skip
+
+
+def fresh(tmp_path: Path) -> Path:
+    db = tmp_path / "w.duckdb"
+    with opened(db, read_only=False) as conn:
+        migrate(conn, {"relevance_threshold": 0.5})
+    return db
+
+
+def test_migrations_are_recorded_and_applied_once(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with opened(db, read_only=False) as conn:
+        first = migrate(conn, {"relevance_threshold": 0.5})
+        second = migrate(conn, {"relevance_threshold": 0.5})
+        recorded = conn.execute("SELECT version, name FROM schema_migrations").fetchall()
+        views = {
+            r[0] for r in conn.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+        }
+    assert first == [name for _, name, _ in migrations()] and second == []
+    assert recorded == [(v, n) for v, n, _ in migrations()]
+    assert views >= VIEWS
+
+
+def test_public_view_columns(tmp_path: Path) -> None:
+    db = fresh(tmp_path)
+    with opened(db, read_only=True) as conn:
+        cols = [r[0] for r in conn.execute("DESCRIBE v_articles").fetchall()]
+        label_cols = [r[0] for r in conn.execute("DESCRIBE v_labels").fetchall()]
+    assert cols == ["article_id", "url", "canonical_url", "feed_id", "outlet", "source", "title",
+                    "authors", "published_at", "fetched_at", "language", "word_count", "relevance",
+                    "is_relevant", "duplicate_of"]  # fmt: skip
+    assert label_cols[:5] == ["article_id", "kind", "label", "mentions", "evidence"]
+
+
+def test_load_is_idempotent_and_atomic(tmp_path: Path) -> None:
+    db = fresh(tmp_path)
+    labels = {"article_id": ["a", "a"], "kind": ["actor", "actor"], "label": ["russia", "ukraine"],
+              "mentions": [1, 2], "first_offset": [0, 5], "evidence": ["x", "y"],
+              "taxonomy_version": ["1", "1"]}  # fmt: skip
+    wh.load(db, {"labels": labels})
+    wh.load(db, {"labels": labels})
+    assert wh.read(db, "read_seed_ids") == []
+    with opened(db, read_only=True) as conn:
+        assert conn.execute("SELECT count(*) FROM labels").fetchone() == (2,)
+    broken = {**labels, "article_id": ["b", None]}  # NOT NULL violation on the 2nd row
+    with pytest.raises(duckdb.Error):
+        wh.load(db, {"labels": broken})
+    with opened(db, read_only=True) as conn:
+        assert conn.execute("SELECT count(*) FROM labels WHERE article_id = 'b'").fetchone() == (0,)
+
+
+def test_read_only_connection_refuses_writes(tmp_path: Path) -> None:
+    db = fresh(tmp_path)
+    with opened(db, read_only=True) as conn, pytest.raises(duckdb.Error, match="read-only"):
+        conn.execute("DELETE FROM articles")
+
+
+def test_missing_warehouse_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(WarehouseError, match="does not exist yet"):
+        connect(tmp_path / "nope.duckdb", read_only=True)
+
+
+def test_unwritable_location_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(WarehouseError, match="cannot"):
+        connect(blocker / "sub" / "w.duckdb", read_only=False)
+
+
+def test_second_ingest_lock_fails_fast(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with ingest_lock(db), pytest.raises(WarehouseError, match="another ingest is running"):
+        with ingest_lock(db):
+            pass
+    with ingest_lock(db):  # released
+        pass
