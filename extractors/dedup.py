@@ -74,9 +74,9 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(normalize(text).encode()).hexdigest()[:32]
 
 
-def shingle_hashes(text: str) -> np.ndarray:
-    """Distinct 64-bit hashes of the word 5-shingles of a text."""
-    words = [zlib.crc32(w.encode()) for w in WORD.findall(normalize(text))]
+def shingle_hashes(normalized: str) -> np.ndarray:
+    """Distinct 64-bit hashes of the word 5-shingles of a normalised text."""
+    words = [zlib.crc32(w.encode()) for w in WORD.findall(normalized)]
     if not words:
         return np.zeros(0, dtype=np.uint64)
     toks = np.asarray(words, dtype=np.uint64)
@@ -103,9 +103,11 @@ def band_buckets(sig: np.ndarray) -> tuple[int, ...]:
 
 
 def fingerprint(text: str) -> Fingerprint:
-    hashes = shingle_hashes(text)
+    norm = normalize(text)
+    hashes = shingle_hashes(norm)
     sig = signature(hashes)
-    return Fingerprint(text_hash(text), sig, int(hashes.size), band_buckets(sig))
+    digest = hashlib.sha256(norm.encode()).hexdigest()[:32]
+    return Fingerprint(digest, sig, int(hashes.size), band_buckets(sig))
 
 
 def jaccard(a: Fingerprint, b: Fingerprint) -> float:

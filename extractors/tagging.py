@@ -176,22 +176,29 @@ def evidence(text: str, offset: int) -> str:
     return sentence if len(sentence) <= EVIDENCE_MAX else sentence[: EVIDENCE_MAX - 1] + "…"
 
 
-def _near_hits(hits: list[Hit], label: Label) -> list[int]:
+def _by_role(hits: list[Hit]) -> dict[Role, list[Hit]]:
+    """Hits indexed by role, in text order: each label looks only at its own."""
+    index: dict[Role, list[Hit]] = defaultdict(list)
+    for h in hits:
+        for role in h.roles:
+            index[role].append(h)
+    return index
+
+
+def _near_hits(index: dict[Role, list[Hit]], label: Label) -> list[int]:
     found = []
     for i, rule in enumerate(label.near):
-        a = [h.start for h in hits if Role("near_a", label.id, i) in h.roles]
-        b = [h.start for h in hits if Role("near_b", label.id, i) in h.roles]
+        a = [h.start for h in index.get(Role("near_a", label.id, i), ())]
+        b = [h.start for h in index.get(Role("near_b", label.id, i), ())]
         found += [x for x in a if any(abs(x - y) <= rule.window for y in b)]
     return found
 
 
-def _spans(hits: list[Hit], role: Role) -> list[tuple[int, int]]:
-    """Spans with this role; overlapping or adjacent ones ("the Ukrainian president
+def _spans(hits: list[Hit]) -> list[tuple[int, int]]:
+    """Spans of hits; overlapping or adjacent ones ("the Ukrainian president
     Volodymyr Zelensky") are merged: one mention, however many names."""
     out: list[tuple[int, int]] = []
     for h in sorted(hits, key=lambda h: (h.start, -h.end)):
-        if role not in h.roles:
-            continue
         if out and h.start <= out[-1][1] + 1:
             out[-1] = (out[-1][0], max(out[-1][1], h.end))
         else:
@@ -199,10 +206,11 @@ def _spans(hits: list[Hit], role: Role) -> list[tuple[int, int]]:
     return out
 
 
-def _label_offsets(hits: list[Hit], label: Label) -> list[int]:
-    offsets = [s for s, _ in _spans(hits, Role("name", label.id))]
-    offsets = sorted(set(offsets + _near_hits(hits, label)))
-    blockers = [h.start for h in hits if Role("unless", label.id) in h.roles]
+def _label_offsets(index: dict[Role, list[Hit]], label: Label) -> list[int]:
+    offsets = [s for s, _ in _spans(index.get(Role("name", label.id), []))]
+    if label.near:
+        offsets = sorted(set(offsets + _near_hits(index, label)))
+    blockers = [h.start for h in index.get(Role("unless", label.id), ())]
     return [o for o in offsets if not any(abs(o - b) <= label.unless_window for b in blockers)]
 
 
@@ -213,15 +221,15 @@ def relevance(proposals: int, negotiation_terms: int, core: bool) -> float:
 
 
 def tag(matcher: Matcher, text: str) -> Tags:
-    hits = matcher.hits(text)
+    index = _by_role(matcher.hits(text))
     out = []
     for label in matcher.taxonomy.labels:
-        offsets = _label_offsets(hits, label)
+        offsets = _label_offsets(index, label)
         if offsets:
             out.append(LabelHit(label.kind, label.id, len(offsets), offsets[0],
                                 evidence(text, offsets[0])))  # fmt: skip
     ids = {h.label for h in out}
-    n_terms = len(_spans(hits, Role("relevance")))
+    n_terms = len(_spans(index.get(Role("relevance"), [])))
     core = any(a in ids for a in matcher.taxonomy.core_actors)
     score = relevance(sum(1 for h in out if h.kind == "proposal"), n_terms, core)
     return Tags(tuple(out), score, matcher.taxonomy.version)

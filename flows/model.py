@@ -57,6 +57,8 @@ class Processed:
     tags: Tags | None = None
     detail: str | None = None
     decision: Decision | None = None
+    raw_hash: str | None = None  # SHA-256 of the fetched body
+    raw_zlib: bytes = field(default=b"", repr=False)  # the body, compressed in the worker
 
     @property
     def item(self) -> Item:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
@@ -44,21 +42,19 @@ def article_row(d: Processed, run_id: str, fetched_at: datetime) -> dict[str, An
         "language": a.language, "site_name": a.site_name, "description": a.description,
         "text": a.text, "text_hash": fp.text_hash, "word_count": a.word_count,
         "shingles": fp.shingles, "minhash": fp.signature.tobytes(),
-        "raw_hash": raw_hash(d.page.body) if d.page.body else None,
+        "raw_hash": d.raw_hash,
         "relevance": d.tags.relevance, "taxonomy_version": d.tags.taxonomy_version,
+        "duplicate_of": d.decision.duplicate_of if d.decision else None,
+        "proposals": sorted(h.label for h in d.tags.labels if h.kind == "proposal"),
+        "actors": sorted(h.label for h in d.tags.labels if h.kind == "actor"),
         "run_id": run_id,
     }  # fmt: skip
 
 
-def raw_hash(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()
-
-
 def raw_row(d: Processed, fetched_at: datetime) -> dict[str, Any]:
-    body = d.page.body
-    return {"content_hash": raw_hash(body), "url": d.page.final_url or d.item.url,
-            "fetched_at": fetched_at, "content_type": d.page.content_type, "size": len(body),
-            "body_zlib": zlib.compress(body, 6)}  # fmt: skip
+    return {"content_hash": d.raw_hash, "url": d.page.final_url or d.item.url,
+            "fetched_at": fetched_at, "content_type": d.page.content_type, "size": len(d.page.body),
+            "body_zlib": d.raw_zlib}  # fmt: skip
 
 
 def entry_row(d: Processed, run_id: str) -> dict[str, Any]:
@@ -86,7 +82,7 @@ def batch_tables(docs: Sequence[Processed], run_id: str, fetched_at: datetime) -
     bands = [{"band": b, "bucket": bucket, "article_id": d.item.key}
              for d in stored if d.fingerprint for b, bucket in enumerate(d.fingerprint.buckets)]  # fmt: skip
     return {
-        "raw_pages": _columns([raw_row(d, fetched_at) for d in docs if d.page.body]),
+        "raw_pages": _columns([raw_row(d, fetched_at) for d in docs if d.raw_hash]),
         "articles": _columns([article_row(d, run_id, fetched_at) for d in stored]),
         "duplicates": _columns(dups),
         "minhash_bands": _columns(bands),

@@ -24,6 +24,8 @@ TABLES = (
 )  # fmt: skip
 SCHEMAS: dict[str, dict[str, pa.DataType]] = {
     "articles": {"authors": pa.list_(pa.string()), "minhash": pa.binary(),
+                 "proposals": pa.list_(pa.string()), "actors": pa.list_(pa.string()),
+                 "duplicate_of": pa.string(),
                  "published_at": pa.timestamp("us", tz="UTC"), "relevance": pa.float64()},
     "raw_pages": {"body_zlib": pa.binary()},
     "minhash_bands": {"band": pa.int16(), "bucket": pa.int64()},

@@ -1,8 +1,11 @@
--- Actor x proposal co-mentions in unique relevant articles.
+-- Actor x proposal: unique relevant articles that name both.
 CREATE OR REPLACE VIEW v_actor_proposal AS
-SELECT ac.label AS actor, pr.label AS proposal, count(*) AS articles
-FROM labels ac
-JOIN labels pr ON pr.article_id = ac.article_id AND pr.kind = 'proposal'
-JOIN v_unique_relevant_articles u ON u.article_id = ac.article_id
-WHERE ac.kind = 'actor'
+WITH u AS (
+    SELECT unnest(a.actors) AS actor, a.proposals
+    FROM articles a
+    WHERE a.duplicate_of IS NULL
+      AND a.relevance >= (SELECT CAST(value AS DOUBLE) FROM config WHERE key = 'relevance_threshold')
+)
+SELECT actor, proposal, count(*) AS articles
+FROM u, unnest(u.proposals) AS p(proposal)
 GROUP BY ALL;

@@ -1,0 +1,170 @@
+"""`make bench`: throughput and memory of the stage chain on real pages, and view latency.
+
+1. Real pages (shared/benchmarks: article-extraction + pages), in memory:
+   trafilatura alone vs the whole chain (extract + fingerprint + tag + dedup + load
+   into a DuckDB file), one core and all cores; their ratio; peak memory.
+2. A run in which no feed changed (every feed answers 304), through the real flow.
+3. The analysis views on a warehouse of N synthetic articles (default 1,000,000).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import trafilatura
+
+from flows import rows, stages, work
+from flows.model import Item, Page
+from peacewire.settings import PROJECT_ROOT, apply_prefect_environment, load_settings
+from warehouse import load as wh
+from warehouse.db import migrate, opened
+
+TAXONOMY = PROJECT_ROOT / "seeds" / "taxonomy.toml"
+
+
+def real_pages(shared: Path) -> list[tuple[str, bytes]]:
+    pages = []
+    for f in sorted((shared / "benchmarks/article-extraction/html").glob("*.html.gz")):
+        pages.append((f"https://bench.example/{f.name[:16]}", gzip.decompress(f.read_bytes())))
+    for f in sorted((shared / "benchmarks/pages").rglob("*.html*")):
+        body = gzip.decompress(f.read_bytes()) if f.suffix == ".gz" else f.read_bytes()
+        pages.append((f"https://bench.example/{f.stem}", body))
+    return pages
+
+
+def timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
+    """Median wall time over `repeat` runs, and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def trafilatura_alone(pages: list[tuple[str, bytes]]) -> int:
+    n = 0
+    for url, body in pages:
+        doc = trafilatura.bare_extraction(body, url=url, with_metadata=True, include_comments=False,
+                                          deduplicate=False)  # fmt: skip
+        n += doc is not None
+    return n
+
+
+def chain(pages: list[tuple[str, bytes]], pool: Any, db: Path) -> dict[str, int]:
+    """The stages of an ingest batch, minus the network: process, dedup, load."""
+    items = [Page(Item(key=f"k{i}", source="feed", url=u), "ok", b, u) for i, (u, b) in enumerate(pages)]
+    docs = work.process_batch(items, 80, TAXONOMY, pool, 1)
+    docs = stages.dedup(db, docs, 0.5, 0.8)
+    return wh.load(db, rows.batch_tables(docs, "bench", stages.now()))
+
+
+def fresh_db(folder: Path, name: str) -> Path:
+    db = folder / name
+    with opened(db, read_only=False) as conn:
+        migrate(conn, {"relevance_threshold": 0.5})
+    return db
+
+
+def bench_pages(shared: Path, folder: Path) -> None:
+    pages = real_pages(shared)
+    print(f"\n## Stage chain on {len(pages)} real pages ({sum(len(b) for _, b in pages) / 1e6:.1f} MB HTML)")
+    trafilatura_alone(pages[:5])  # warm-up (imports, caches)
+    t_alone, _ = timed(lambda: trafilatura_alone(pages))
+    # Each timed pass loads into its own fresh warehouse (created before the clock starts).
+    dbs = iter([fresh_db(folder, f"chain{i}.duckdb") for i in range(8)])
+    chain(pages[:5], None, next(dbs))
+    t_chain1, _ = timed(lambda: chain(pages, None, next(dbs)))
+    cores = work.workers(0)
+    pool = work.make_pool(0)
+    chain(pages[:8], pool, next(dbs))
+    t_chain_n, _ = timed(lambda: chain(pages, pool, next(dbs)))
+    if pool is not None:
+        pool.shutdown()
+    rate = len(pages) / t_alone
+    print(f"trafilatura alone, 1 core        : {rate:7.1f} pages/s")
+    print(f"whole chain, 1 core (inline)     : {len(pages) / t_chain1:7.1f} pages/s  "
+          f"ratio {t_alone / t_chain1:.2f} (target >= 0.80)")  # fmt: skip
+    print(f"whole chain, {cores} worker processes  : {len(pages) / t_chain_n:7.1f} pages/s  "
+          f"ratio {t_alone / t_chain_n:.2f} vs trafilatura on 1 core")  # fmt: skip
+
+
+def peak_memory_mb() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def bench_no_change(folder: Path) -> None:
+    from flows.ingest import ingest
+    from peacewire.devsite import serve, write_feed_list
+
+    print("\n## A run in which no feed changed (every feed answers 304)")
+    site_root = PROJECT_ROOT / "tests" / "fixtures" / "site"
+    with serve(site_root) as site:
+        feeds = write_feed_list(site, folder / "feeds.toml", [("a", "/feed-a.xml", "A", "en"),
+                                                              ("b", "/feed-b.atom", "B", "en")])  # fmt: skip
+        db = folder / "nochange.duckdb"
+        t_first, _ = timed(lambda: ingest(feeds=str(feeds), db=str(db)), repeat=1)
+        t_second, summary = timed(lambda: ingest(feeds=str(feeds), db=str(db)), repeat=1)
+    outcomes = [f["outcome"] for f in summary["feeds"]]
+    print(f"first run (16 entries, 5 seeds)  : {t_first:6.2f} s")
+    print(f"second run, nothing changed      : {t_second:6.2f} s  feeds: {outcomes}")
+
+
+VIEW_QUERIES = {
+    "v_articles (count)": "SELECT count(*) FROM v_articles",
+    "v_unique_relevant_articles (count)": "SELECT count(*) FROM v_unique_relevant_articles",
+    "v_label_counts_daily (all rows)": "SELECT * FROM v_label_counts_daily",
+    "v_actor_proposal (all rows)": "SELECT * FROM v_actor_proposal",
+    "v_outlet_coverage (all rows)": "SELECT * FROM v_outlet_coverage",
+    "v_feed_health (all rows)": "SELECT * FROM v_feed_health",
+    "v_labels for one label": "SELECT count(*) FROM v_labels WHERE label = 'minerals-deal'",
+}
+
+
+def bench_views(folder: Path, n: int) -> None:
+    print(f"\n## Analysis views on {n:,} synthetic articles")
+    db = fresh_db(folder, "views.duckdb")
+    start = time.perf_counter()
+    with opened(db, read_only=False) as conn:
+        conn.execute("SET VARIABLE n = ?", [n])
+        conn.execute((Path(__file__).parent / "synthetic.sql").read_text())
+        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
+                  for t in ("articles", "labels", "duplicates")}  # fmt: skip
+    size = db.stat().st_size / 1e6
+    print(f"generated in {time.perf_counter() - start:.1f} s: {counts}; file {size:.0f} MB")
+    with opened(db, read_only=True) as conn:
+        for name, sql in VIEW_QUERIES.items():
+            conn.execute(sql).fetchall()
+            t, _ = timed(lambda sql=sql: conn.execute(sql).fetchall(), repeat=5)
+            print(f"{name:40s}: {t * 1000:7.1f} ms  {'ok' if t <= 0.2 else 'OVER 200 ms'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shared", type=Path, default=PROJECT_ROOT.parent / "shared")
+    parser.add_argument("--articles", type=int, default=1_000_000, help="synthetic articles for the views")
+    parser.add_argument("--skip-flow", action="store_true", help="skip the Prefect no-change run")
+    args = parser.parse_args()
+    apply_prefect_environment(load_settings())
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        bench_pages(args.shared, folder)
+        own, children = peak_memory_mb()
+        print(f"peak memory: main process {own:.0f} MB, largest worker {children:.0f} MB")
+        if not args.skip_flow:
+            bench_no_change(folder)
+        bench_views(folder, args.articles)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""The CLI as a user runs it: a subprocess, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from peacewire.devsite import serve, write_feed_list
+from tests.conftest import ROOT, SITE
+from warehouse.db import migrate, opened
+from warehouse.lock import ingest_lock
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, timeout: int = 300
+) -> subprocess.CompletedProcess[str]:
+    import os
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith("PEACEWIRE_")}
+    return subprocess.run([sys.executable, "-m", "peacewire.cli", *args], capture_output=True, text=True,
+                          cwd=ROOT, env={**base, **(env or {})}, timeout=timeout)  # fmt: skip
+
+
+def one_line_error(p: subprocess.CompletedProcess[str]) -> str:
+    assert p.returncode == 1, p.stderr
+    assert "Traceback" not in p.stderr
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("peacewire: error: ")
+    return lines[0]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "w.duckdb"
+    with opened(path, read_only=False) as conn:
+        migrate(conn, {"relevance_threshold": 0.5})
+    return path
+
+
+def test_bad_feeds_file_names_the_line(tmp_path: Path) -> None:
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(
+        '[[feeds]]\nid = "a"\nurl = "https://x.example/"\noutlet = "X"\nlanguage = "en"\nfoo = 1\n'
+    )
+    msg = one_line_error(run("ingest", "--feeds", str(feeds), "--db", str(tmp_path / "w.duckdb")))
+    assert f"{feeds}:1: unknown key 'foo'" in msg
+
+
+def test_missing_feeds_file(tmp_path: Path) -> None:
+    msg = one_line_error(
+        run("ingest", "--feeds", str(tmp_path / "nope.toml"), "--db", str(tmp_path / "w.duckdb"))
+    )
+    assert "cannot read feeds file" in msg
+
+
+def test_unknown_setting_fails_loudly() -> None:
+    msg = one_line_error(run("query", "SELECT 1", env={"PEACEWIRE_DBB": "x"}))
+    assert "unknown setting PEACEWIRE_DBB" in msg
+
+
+def test_locked_warehouse(db: Path) -> None:
+    with ingest_lock(db):
+        msg = one_line_error(run("ingest", "--db", str(db)))
+    assert "another ingest is running" in msg
+
+
+def test_unwritable_warehouse(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    msg = one_line_error(run("ingest", "--db", str(tmp_path / "file" / "w.duckdb")))
+    assert "cannot" in msg
+
+
+def test_query_formats(db: Path) -> None:
+    sql = "SELECT 1 AS n, 'Київ' AS city"
+    table = run("query", sql, "--db", str(db))
+    assert table.returncode == 0 and "Київ" in table.stdout and "(1 row)" in table.stdout
+    csv = run("query", sql, "--db", str(db), "--format", "csv")
+    assert csv.stdout.splitlines() == ["n,city", "1,Київ"]
+    js = run("query", sql, "--db", str(db), "--format", "json")
+    assert json.loads(js.stdout) == [{"n": 1, "city": "Київ"}]
+
+
+def test_query_is_read_only(db: Path) -> None:
+    msg = one_line_error(run("query", "DELETE FROM articles", "--db", str(db)))
+    assert "read-only" in msg
+
+
+def test_query_errors_are_one_line(db: Path, tmp_path: Path) -> None:
+    assert "query failed" in one_line_error(run("query", "SELEC 1", "--db", str(db)))
+    assert "does not exist yet" in one_line_error(
+        run("query", "SELECT 1", "--db", str(tmp_path / "no.duckdb"))
+    )
+
+
+def test_help_lists_commands() -> None:
+    p = run("--help")
+    assert p.returncode == 0 and all(c in p.stdout for c in ("ingest", "query", "serve"))
+    assert "examples:" in run("ingest", "--help").stdout
+
+
+@pytest.mark.prefect
+def test_ingest_with_limit_defers_the_rest(tmp_path: Path) -> None:
+    with serve(SITE) as site:
+        feeds = write_feed_list(
+            site, tmp_path / "feeds.toml", [("frontline", "/feed-a.xml", "Frontline", "en")]
+        )
+        env = {"PEACEWIRE_DATA_DIR": str(tmp_path / "data")}
+        p = run("ingest", "--feeds", str(feeds), "--db", str(tmp_path / "w.duckdb"), "--limit", "3", env=env)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert "deferred" in p.stdout and "Outcomes" in p.stdout
+    with opened(tmp_path / "w.duckdb", read_only=True) as conn:
+        assert conn.execute("SELECT count(*) FROM entries").fetchone() == (3,)
+        assert conn.execute("SELECT count(*) FROM articles WHERE source = 'seed'").fetchone() == (5,)
