@@ -14,6 +14,7 @@ help:
 	@echo "make test    run the test suite"
 	@echo "make demo    ingest a local fixture site on 127.0.0.1 into data/demo.duckdb"
 	@echo "make check   lint + typecheck + tests (what CI runs)"
+	@echo "make eval    quality gates on ../shared/benchmarks (extraction F1, dates)"
 	@echo "make bench   throughput / memory benchmark on ../shared/benchmarks"
 	@echo "make serve   serve the daily deployment (cron from PEACEWIRE_CRON)"
 
@@ -45,6 +46,9 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 check: lint typecheck test
+
+eval: $(STAMP)
+	$(BIN)/python -m bench.eval_extraction --shared $(SHARED)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.pipeline --shared $(SHARED)

@@ -21,6 +21,7 @@ from typing import Any
 
 import trafilatura
 
+from extractors.article import OPTIONS
 from flows import rows, stages, work
 from flows.model import Item, Page
 from peacewire.settings import PROJECT_ROOT, apply_prefect_environment, load_settings
@@ -52,8 +53,7 @@ def timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
 
 def trafilatura_one(page: tuple[str, bytes]) -> bool:
     """The extraction alone, with the options the pipeline uses."""
-    doc = trafilatura.bare_extraction(page[1], url=page[0], with_metadata=True, include_comments=False,
-                                      deduplicate=False)  # fmt: skip
+    doc = trafilatura.bare_extraction(page[1], url=page[0], **OPTIONS)
     return doc is not None
 
 
