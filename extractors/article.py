@@ -16,6 +16,7 @@ import trafilatura
 from trafilatura.settings import Document
 
 from extractors.language import detect_language, html_language
+from extractors.quality import date_flag, is_truncated, not_article_reason
 
 WORD = re.compile(r"\w+")
 # Chosen by measurement on the Zyte benchmark (make eval; docs/decisions.md):
@@ -42,6 +43,8 @@ class Article:
     language: str | None
     description: str | None
     canonical_url: str | None
+    truncated: bool = False
+    date_flag: str | None = None  # 'future' | 'before_1995' | 'far_from_feed_date'
 
     @property
     def word_count(self) -> int:
@@ -50,7 +53,7 @@ class Article:
 
 @dataclass(frozen=True)
 class Rejection:
-    outcome: str  # 'no_text' | 'parse_error'
+    outcome: str  # 'no_text' | 'not_article' | 'parse_error'
     reason: str
 
 
@@ -117,17 +120,30 @@ def extract_article(
     except Exception as exc:  # trafilatura raises many types on broken markup
         return Rejection("parse_error", f"{type(exc).__name__}: {exc}"[:300])
     text = clean_text(doc.text or "") if doc is not None else ""
-    if count_words(text) < min_words and feed_text and count_words(feed_text) >= min_words:
+    if doc is not None:
+        reason = not_article_reason(url, doc.pagetype, doc.title or "", count_words(text))
+        if reason:
+            return Rejection("not_article", reason)
+    head = html[:200_000] if isinstance(html, bytes) else html[:200_000].encode()
+    truncated = is_truncated(head, count_words(text), feed_text)
+    if (
+        feed_text
+        and count_words(feed_text) > count_words(text)
+        and (truncated or count_words(text) < min_words)
+    ):
         text = clean_text(feed_text)
     words = count_words(text)
     if words < min_words:
         return Rejection("no_text", f"{words} words extracted (< {min_words})")
-    return _article(doc, text, html, feed_date, feed_language)
+    return _article(doc, text, html, feed_date, feed_language, truncated)
 
 
 def _article(doc: Document | None, text: str, html: bytes | str, feed_date: datetime | None,
-             feed_language: str | None) -> Article:  # fmt: skip
+             feed_language: str | None, truncated: bool) -> Article:  # fmt: skip
     page_date = parse_date(doc.date) if doc is not None else None
+    flag = date_flag(page_date, feed_date, datetime.now(UTC))
+    if flag == "future":  # a page date in the future is wrong; the feed's may not be
+        page_date = None
     raw = html if isinstance(html, str) else html[:4096].decode("utf-8", "replace")
     return Article(
         title=clean_text(doc.title or "") if doc is not None else "",
@@ -139,4 +155,6 @@ def _article(doc: Document | None, text: str, html: bytes | str, feed_date: date
         language=html_language(raw) or detect_language(text) or feed_language,
         description=(doc.description or None) if doc is not None else None,
         canonical_url=(doc.url or None) if doc is not None else None,
+        truncated=truncated,
+        date_flag=flag,
     )

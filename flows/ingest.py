@@ -128,6 +128,11 @@ def finish_run(s: Settings, summary: RunSummary, version: str, status: str) -> N
     wh.load(s.db, rows.run_tables(summary, prev, flow_run_id, version, status))
 
 
+def article_flags(article: Any) -> list[str]:
+    flags = ["truncated"] if article.truncated else []
+    return flags + ([f"date_{article.date_flag}"] if article.date_flag else [])
+
+
 def batches(items: Sequence[Item], size: int) -> Iterator[list[Item]]:
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
@@ -146,6 +151,7 @@ def _ingest_batches(s: Settings, items: Sequence[Item], summary: RunSummary) -> 
             docs = dedup_batch(s, process_pages(s, pages, pool))
             summary.tally.update(load_batch(s, docs, summary.run_id))
             summary.labels.update(h.label for d in docs if d.tags for h in d.tags.labels)
+            summary.flags.update(flag for d in docs if d.article for flag in article_flags(d.article))
             summary.relevant += sum(1 for d in docs if d.tags and d.tags.relevance >= s.relevance_threshold)
             log.info("batch %d: %d items -> %s", n, len(batch), dict(summary.tally))
     finally:

@@ -96,6 +96,7 @@ class RunSummary:
     feeds: list[FeedResult] = field(default_factory=list)
     tally: Counter[str] = field(default_factory=Counter)
     labels: Counter[str] = field(default_factory=Counter)
+    flags: Counter[str] = field(default_factory=Counter)  # truncated, date flags: on loaded items
     relevant: int = 0
 
     @property

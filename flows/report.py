@@ -20,6 +20,7 @@ def summary_dict(s: RunSummary) -> dict[str, Any]:
         "entries_seen": s.entries_seen,
         "entries_new": s.entries_new,
         "tally": {k: s.tally[k] for k in OUTCOMES if s.tally.get(k)},
+        "flags": dict(s.flags),
         "relevant": s.relevant,
         "labels": dict(s.labels.most_common()),
         "feeds": [
@@ -41,11 +42,13 @@ def _markdown(d: dict[str, Any]) -> str:
     tally = ", ".join(f"{k}: {v}" for k, v in d["tally"].items()) or "nothing new"
     top = ", ".join(f"{k} ({v})" for k, v in list(d["labels"].items())[:10]) or "none"
     failing = [f for f in d["feeds"] if f["outcome"] in ("fetch_error", "not_a_feed", "too_large")]
+    flags = ", ".join(f"{k}: {v}" for k, v in d["flags"].items()) or "none"
     lines = [
         f"# peacewire run {d['run_id']}",
         f"- feeds: {d['feeds_ok']} ok, {d['feeds_failed']} failed",
         f"- entries: {d['entries_seen']} seen, {d['entries_new']} new",
         f"- outcomes: {tally}",
+        f"- flags on loaded articles (need attention): {flags}",
         f"- relevant articles stored this run: {d['relevant']}",
         f"- labels on this run's articles: {top}",
     ]

@@ -47,6 +47,7 @@ def article_row(d: Processed, run_id: str, fetched_at: datetime) -> dict[str, An
         "duplicate_of": d.decision.duplicate_of if d.decision else None,
         "proposals": sorted(h.label for h in d.tags.labels if h.kind == "proposal"),
         "actors": sorted(h.label for h in d.tags.labels if h.kind == "actor"),
+        "truncated": a.truncated, "date_flag": a.date_flag,
         "run_id": run_id,
     }  # fmt: skip
 

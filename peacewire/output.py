@@ -64,6 +64,8 @@ def print_summary(d: dict[str, Any]) -> None:
     tally = Table("outcome", "items", title="Outcomes")
     for k, v in d["tally"].items():
         tally.add_row(k, str(v))
+    for k, v in d.get("flags", {}).items():
+        tally.add_row(f"(flag) {k}", str(v))
     console.print(tally)
     labels = Table("label", "articles", title="Labels on this run's articles (top 15)")
     for k, v in list(d["labels"].items())[:15]:

@@ -30,9 +30,23 @@ def test_languages_from_html_lang() -> None:
     assert "Умєров" in uk.text
 
 
-def test_video_page_is_no_text() -> None:
+def test_video_page_is_not_an_article() -> None:
     result = extract_article(page("video"), URL, 80)
+    assert isinstance(result, Rejection) and result.outcome == "not_article"
+
+
+def test_short_page_is_no_text() -> None:
+    html = "<html><body><article><p>Only a few words here.</p></article></body></html>"
+    result = extract_article(html, URL, 80)
     assert isinstance(result, Rejection) and result.outcome == "no_text"
+
+
+def test_truncated_page_keeps_the_longer_feed_text() -> None:
+    body = "<p>" + "Ukraine talks continue. " * 30 + "</p><p>Subscribe to continue reading.</p>"
+    html = f"<html><body><article>{body}</article></body></html>"
+    feed_text = "Full text from the feed. " * 60
+    art = extract_article(html, URL, 80, feed_text=feed_text)
+    assert isinstance(art, Article) and art.truncated and art.text.startswith("Full text from the feed")
 
 
 def test_feed_date_is_the_fallback() -> None:

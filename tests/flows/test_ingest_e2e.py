@@ -22,7 +22,7 @@ EXPECTED = {
     "seed-003": "duplicate", "seed-004": "duplicate", "republished-003": "duplicate",
     "uk-talks": "loaded", "ru-talks": "loaded", "de-talks": "loaded", "en-minerals": "loaded",
     "gaza": "loaded", "offtopic-1": "loaded", "offtopic-2": "loaded", "battlefield": "loaded",
-    "video": "no_text", "missing-page": "fetch_error",
+    "video": "not_article", "missing-page": "fetch_error",
 }  # fmt: skip
 TABLES = ("articles", "labels", "duplicates", "minhash_bands", "raw_pages", "entries")
 
@@ -55,7 +55,7 @@ def test_every_entry_ends_in_its_outcome(runs: Any) -> None:
     _, db, first, _, _ = runs
     got = {slug(url): outcome for url, outcome in q(db, "SELECT url, outcome FROM entries")}
     assert got == EXPECTED
-    assert first["tally"] == {"loaded": 13, "duplicate": 6, "no_text": 1, "fetch_error": 1}
+    assert first["tally"] == {"loaded": 13, "duplicate": 6, "not_article": 1, "fetch_error": 1}
     assert (first["entries_seen"], first["entries_new"], first["feeds_ok"]) == (16, 16, 2)
 
 
@@ -66,8 +66,8 @@ def test_extracted_text_is_clean(runs: Any) -> None:
     assert "Умєров" in by_slug["uk-talks"][0] and by_slug["uk-talks"][1] == "uk"
     assert by_slug["ru-talks"][1] == "ru" and by_slug["de-talks"][1] == "de"
     assert all("We use cookies" not in t and "Most read" not in t for t, _ in by_slug.values())
-    feedback = q(db, "SELECT detail FROM entries WHERE outcome = 'no_text'")[0][0]
-    assert "feed summary" in feedback
+    reason = q(db, "SELECT detail FROM entries WHERE outcome = 'not_article'")[0][0]
+    assert "video page" in reason
 
 
 def test_republished_seed_links_to_the_seed(runs: Any) -> None:

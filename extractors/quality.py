@@ -1,0 +1,70 @@
+"""Is this page an article, is its text complete, is its date plausible? (pure)
+
+* ``not_article_reason``: video pages (og:type video.*), index pages (tag,
+  category, section, search URLs), live-blog shells and error pages served
+  with 200 ("Page not found" titles);
+* ``is_truncated``: a paywall marker in the page, or extracted text much
+  shorter than the feed's own summary/full text;
+* ``date_flag``: a publication date in the future, before the web news era,
+  or far from the feed's date.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+WORD = re.compile(r"\w+")
+INDEX_PATH = re.compile(
+    r"/(tag|tags|topic|topics|category|categories|section|search|author|authors|page/\d+)(/|$)", re.I
+)
+LIVE_PATH = re.compile(r"/(live|liveblog|live-updates)(/|-|$)", re.I)
+ERROR_TITLE = re.compile(
+    r"\b(404|page not found|not found|seite nicht gefunden|page introuvable|página no encontrada"
+    r"|pagina non trovata|strona nie istnieje|сторінку не знайдено|страница не найдена)\b",
+    re.I,
+)
+PAYWALL = re.compile(
+    rb"subscribe to (continue|read)|for subscribers only|already a subscriber\?|"
+    rb"nur f\xc3\xbcr abonnenten|r\xc3\xa9serv\xc3\xa9 aux abonn\xc3\xa9s|"
+    rb"contenido exclusivo para suscriptores",
+    re.I,
+)
+EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
+FEED_DISTANCE = timedelta(days=30)
+LIVE_SHELL_WORDS = 150
+TRUNCATED_SHARE = 0.5
+
+
+def not_article_reason(url: str, page_type: str | None, title: str, words: int) -> str | None:
+    path = urlsplit(url).path
+    if page_type and page_type.lower().startswith("video"):
+        return f"a video page (og:type {page_type})"
+    if INDEX_PATH.search(path):
+        return "an index page (tag/category/section/search URL)"
+    if ERROR_TITLE.search(title or ""):
+        return f"an error page served with 200 (title {title[:60]!r})"
+    if LIVE_PATH.search(path) and words < LIVE_SHELL_WORDS:
+        return "a live-blog shell"
+    return None
+
+
+def is_truncated(html_head: bytes, text_words: int, feed_text: str | None) -> bool:
+    feed_words = len(WORD.findall(feed_text or ""))
+    if feed_words and text_words < TRUNCATED_SHARE * feed_words:
+        return True
+    return bool(PAYWALL.search(html_head))
+
+
+def date_flag(published: datetime | None, feed_date: datetime | None, now: datetime) -> str | None:
+    if published is None:
+        return None
+    if published > now + FUTURE_SLACK:
+        return "future"
+    if published < EARLIEST:
+        return "before_1995"
+    if feed_date is not None and abs(published - feed_date) > FEED_DISTANCE:
+        return "far_from_feed_date"
+    return None
