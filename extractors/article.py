@@ -30,6 +30,11 @@ FALLBACK_BELOW_WORDS = 50
 FALLBACK_GAIN = 1.3
 LINE_SPACE = re.compile(r"[ \t\u00a0]+")
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S")
+MODIFIED = re.compile(
+    r"""(?:article:modified_time|og:updated_time|dateModified|last-modified)["']?\s*"""
+    r"""(?:content\s*=\s*|:\s*)["'](\d{4}-\d{2}-\d{2}[^"'<]{0,30})["']""",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class Article:
     canonical_url: str | None
     truncated: bool = False
     date_flag: str | None = None  # 'future' | 'before_1995' | 'far_from_feed_date'
+    updated_at: datetime | None = None  # the page's modification date, when it states one
 
     @property
     def word_count(self) -> int:
@@ -80,6 +86,23 @@ def parse_date(value: str | None) -> datetime | None:
     return None
 
 
+def updated_date(html_head: str) -> datetime | None:
+    """The modification date a page declares (meta tags, JSON-LD), if any."""
+    match = MODIFIED.search(html_head)
+    if not match:
+        return None
+    try:
+        parsed = datetime.fromisoformat(match.group(1).strip())
+    except ValueError:
+        return parse_date(match.group(1)[:10])
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _language(text: str, fallback: str | None, declared: bool) -> str | None:
+    """A Content-Language header beats detection; detection beats the feed's language."""
+    return fallback if declared else (detect_language(text) or fallback)
+
+
 def _authors(value: str | None) -> tuple[str, ...]:
     return tuple(a.strip() for a in (value or "").split(";") if a.strip())
 
@@ -109,6 +132,7 @@ def extract_article(
     feed_date: datetime | None = None,
     feed_language: str | None = None,
     feed_text: str | None = None,
+    header_language: str | None = None,
 ) -> Article | Rejection:
     """Main text and metadata of a news page, or why there is none.
 
@@ -135,16 +159,17 @@ def extract_article(
     words = count_words(text)
     if words < min_words:
         return Rejection("no_text", f"{words} words extracted (< {min_words})")
-    return _article(doc, text, html, feed_date, feed_language, truncated)
+    language = header_language.split(",")[0].split("-")[0].strip().lower() if header_language else None
+    return _article(doc, text, html, feed_date, language or feed_language, truncated, bool(language))
 
 
 def _article(doc: Document | None, text: str, html: bytes | str, feed_date: datetime | None,
-             feed_language: str | None, truncated: bool) -> Article:  # fmt: skip
+             fallback_language: str | None, truncated: bool, declared: bool) -> Article:  # fmt: skip
     page_date = parse_date(doc.date) if doc is not None else None
     flag = date_flag(page_date, feed_date, datetime.now(UTC))
     if flag == "future":  # a page date in the future is wrong; the feed's may not be
         page_date = None
-    raw = html if isinstance(html, str) else html[:4096].decode("utf-8", "replace")
+    raw = html[:200_000] if isinstance(html, str) else html[:200_000].decode("utf-8", "replace")
     return Article(
         title=clean_text(doc.title or "") if doc is not None else "",
         text=text,
@@ -152,9 +177,10 @@ def _article(doc: Document | None, text: str, html: bytes | str, feed_date: date
         published_at=page_date or feed_date,
         date_source="page" if page_date else ("feed" if feed_date else "none"),
         site_name=(doc.sitename or None) if doc is not None else None,
-        language=html_language(raw) or detect_language(text) or feed_language,
+        language=html_language(raw) or _language(text, fallback_language, declared),
         description=(doc.description or None) if doc is not None else None,
         canonical_url=(doc.url or None) if doc is not None else None,
         truncated=truncated,
         date_flag=flag,
+        updated_at=updated_date(raw),
     )

@@ -36,6 +36,9 @@ _rng = np.random.default_rng(20251122)
 _A = _rng.integers(1, 2**63, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
 _B = _rng.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+# Same canonical URL but a different text (an updated version): still a copy when
+# this much of the text is shared. Guards against sites whose canonical link is wrong.
+URL_MIN_JACCARD = 0.3
 EMPTY = np.full(PERMUTATIONS, np.iinfo(np.uint32).max, dtype=np.uint32)
 
 
@@ -55,13 +58,14 @@ class Candidate:
     fingerprint: Fingerprint
     published_at: datetime | None = None
     duplicate_of: str | None = None
+    canonical_key: str | None = None  # key of the page's own canonical URL
 
 
 @dataclass(frozen=True)
 class Decision:
     article_id: str
     duplicate_of: str | None
-    method: str | None  # 'exact' | 'near' | 'containment'
+    method: str | None  # 'url' | 'exact' | 'near' | 'containment'
     similarity: float | None
 
 
@@ -130,10 +134,13 @@ def _order(c: Candidate) -> tuple[bool, datetime | str, str]:
 @dataclass
 class _Index:
     by_hash: dict[str, Candidate] = field(default_factory=dict)
+    by_url: dict[str, Candidate] = field(default_factory=dict)
     by_bucket: dict[tuple[int, int], list[Candidate]] = field(default_factory=dict)
 
     def add(self, c: Candidate) -> None:
         self.by_hash.setdefault(c.fingerprint.text_hash, c)
+        for key in {c.article_id, c.canonical_key} - {None}:
+            self.by_url.setdefault(str(key), c)
         for band, bucket in enumerate(c.fingerprint.buckets):
             self.by_bucket.setdefault((band, bucket), []).append(c)
 
@@ -161,6 +168,27 @@ def _root(c: Candidate) -> str:
     return c.duplicate_of or c.article_id
 
 
+def _same_url(c: Candidate, index: _Index) -> Candidate | None:
+    other = index.by_url.get(c.canonical_key) if c.canonical_key else None
+    if other is None or other.article_id == c.article_id:
+        return None
+    return other if jaccard(c.fingerprint, other.fingerprint) >= URL_MIN_JACCARD else None
+
+
+def _decide_one(c: Candidate, index: _Index, near_t: float, contain_t: float) -> Decision:
+    fp = c.fingerprint
+    exact = index.by_hash.get(fp.text_hash)
+    if exact is not None:
+        return Decision(c.article_id, _root(exact), "exact", 1.0)
+    same = _same_url(c, index)
+    if same is not None:
+        return Decision(c.article_id, _root(same), "url", round(jaccard(fp, same.fingerprint), 4))
+    hit = _best_near(fp, index.near(fp).values(), near_t, contain_t)
+    if hit is None:
+        return Decision(c.article_id, None, None, None)
+    return Decision(c.article_id, _root(hit[0]), hit[1], round(hit[2], 4))
+
+
 def decide(
     batch: Sequence[Candidate],
     stored: Sequence[Candidate],
@@ -173,17 +201,7 @@ def decide(
         index.add(c)
     decisions: list[Decision] = []
     for c in sorted(batch, key=_order):
-        fp = c.fingerprint
-        exact = index.by_hash.get(fp.text_hash)
-        if exact is not None:
-            d = Decision(c.article_id, _root(exact), "exact", 1.0)
-        else:
-            hit = _best_near(fp, index.near(fp).values(), near_threshold, containment_threshold)
-            d = (
-                Decision(c.article_id, _root(hit[0]), hit[1], round(hit[2], 4))
-                if hit
-                else (Decision(c.article_id, None, None, None))
-            )
+        d = _decide_one(c, index, near_threshold, containment_threshold)
         decisions.append(d)
-        index.add(Candidate(c.article_id, fp, c.published_at, d.duplicate_of))
+        index.add(Candidate(c.article_id, c.fingerprint, c.published_at, d.duplicate_of, c.canonical_key))
     return decisions

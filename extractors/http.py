@@ -59,6 +59,7 @@ class Response:
     attempts: int = 1
     duration_ms: int = 0
     retry_after: float | None = None
+    content_language: str | None = None
 
 
 class TooLarge(Exception):
@@ -113,7 +114,8 @@ async def _once(client: httpx.AsyncClient, req: Request, config: ClientConfig) -
                             retry_after=wait)  # fmt: skip
         body = await _read(resp, config.max_bytes)
         return Response(req.url, final, status, "ok", body, h.get("content-type"),
-                        h.get("etag"), h.get("last-modified"))  # fmt: skip
+                        h.get("etag"), h.get("last-modified"),
+                        content_language=h.get("content-language"))  # fmt: skip
 
 
 def _error(req: Request, outcome: str, exc: Exception) -> Response:

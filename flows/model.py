@@ -44,6 +44,7 @@ class Page:
     final_url: str | None = None
     content_type: str | None = None
     detail: str | None = None
+    content_language: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from extractors.feedlist import FeedConfig
-from extractors.urls import InvalidURL, canonical_url
+from extractors.urls import InvalidURL, canonical_url, url_key
 from flows.model import FeedResult, Processed, RunSummary
 
 Columns = dict[str, list[Any]]
@@ -47,7 +47,8 @@ def article_row(d: Processed, run_id: str, fetched_at: datetime) -> dict[str, An
         "duplicate_of": d.decision.duplicate_of if d.decision else None,
         "proposals": sorted(h.label for h in d.tags.labels if h.kind == "proposal"),
         "actors": sorted(h.label for h in d.tags.labels if h.kind == "actor"),
-        "truncated": a.truncated, "date_flag": a.date_flag,
+        "truncated": a.truncated, "date_flag": a.date_flag, "updated_at": a.updated_at,
+        "canonical_key": url_key(canonical) if (canonical := _canonical(a.canonical_url)) else None,
         "run_id": run_id,
     }  # fmt: skip
 

@@ -104,36 +104,49 @@ def fetch_pages(items: Sequence[Item], config: http.ClientConfig) -> list[Page]:
         if r is None:
             pages.append(Page(item, "ok"))
         else:
-            pages.append(Page(item, r.outcome if r.outcome != "ok" else "ok", r.body,
-                              r.final_url, r.content_type, r.error))  # fmt: skip
+            pages.append(Page(item, r.outcome, r.body, r.final_url, r.content_type, r.error,
+                              r.content_language))  # fmt: skip
     return pages
 
 
 # ----------------------------------------------------------------- dedup
 
 
-def _stored_candidates(db: Path, fps: Sequence[Fingerprint]) -> list[Candidate]:
+def canonical_key(d: Processed) -> str | None:
+    url = d.article.canonical_url if d.article else None
+    try:
+        return url_key(url) if url else None
+    except InvalidURL:
+        return None
+
+
+def _stored_candidates(db: Path, fps: Sequence[Fingerprint], url_keys: set[str]) -> list[Candidate]:
     bands: dict[str, list[Any]] = {"band": [], "bucket": []}
     for fp in fps:
         for band, bucket in enumerate(fp.buckets):
             bands["band"].append(band)
             bands["bucket"].append(bucket)
     hashes: dict[str, list[Any]] = {"text_hash": [fp.text_hash for fp in fps]}
-    probes = {"probe_bands": bands, "probe_hashes": hashes}
+    urls: dict[str, list[Any]] = {"url_key": sorted(url_keys)}
+    probes = {"probe_bands": bands, "probe_hashes": hashes, "probe_urls": urls}
     out = []
-    for aid, thash, blob, shingles, published, dup_of in wh.read(db, "read_dedup_candidates", None, probes):
+    for aid, thash, blob, shingles, published, dup_of, ckey in wh.read(
+        db, "read_dedup_candidates", None, probes
+    ):
         sig = np.frombuffer(blob, dtype=np.uint32)
         fp = Fingerprint(thash, sig, shingles, band_buckets(sig))
-        out.append(Candidate(aid, fp, published, dup_of))
+        out.append(Candidate(aid, fp, published, dup_of, ckey))
     return out
 
 
 def dedup(db: Path, docs: Sequence[Processed], near: float, contain: float) -> list[Processed]:
     """Decide, for every extracted article, whether it copies a stored or batch article."""
-    ok = [d for d in docs if d.outcome == "ok" and d.fingerprint is not None]
-    batch = [Candidate(d.item.key, d.fingerprint, d.article.published_at if d.article else None)
-             for d in ok if d.fingerprint is not None]  # fmt: skip
-    stored = _stored_candidates(db, [c.fingerprint for c in batch]) if batch else []
+    batch = [
+        Candidate(d.item.key, d.fingerprint, d.article.published_at, None, canonical_key(d))
+        for d in docs
+        if d.outcome == "ok" and d.fingerprint is not None and d.article is not None
+    ]
+    keys = {c.canonical_key for c in batch if c.canonical_key}
+    stored = _stored_candidates(db, [c.fingerprint for c in batch], keys) if batch else []
     decisions: dict[str, Decision] = {d.article_id: d for d in decide(batch, stored, near, contain)}
-    return [Processed(d.page, d.outcome, d.article, d.fingerprint, d.tags, d.detail,
-                      decisions.get(d.item.key)) for d in docs]  # fmt: skip
+    return [replace(d, decision=decisions.get(d.item.key)) for d in docs]

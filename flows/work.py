@@ -42,7 +42,8 @@ def extract(page: Page, min_words: int) -> Article | Rejection:
     if item.seed_text is not None:
         return parse_seed(item.seed_text)
     url = page.final_url or item.url or ""
-    return extract_article(page.body, url, min_words, item.feed_date, item.language, item.summary)
+    return extract_article(page.body, url, min_words, item.feed_date, item.language, item.summary,
+                           page.content_language)  # fmt: skip
 
 
 def process(page: Page, min_words: int, taxonomy: Path) -> Processed:

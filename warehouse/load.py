@@ -25,7 +25,8 @@ TABLES = (
 SCHEMAS: dict[str, dict[str, pa.DataType]] = {
     "articles": {"authors": pa.list_(pa.string()), "minhash": pa.binary(),
                  "proposals": pa.list_(pa.string()), "actors": pa.list_(pa.string()),
-                 "duplicate_of": pa.string(),
+                 "duplicate_of": pa.string(), "updated_at": pa.timestamp("us", tz="UTC"),
+                 "date_flag": pa.string(), "canonical_key": pa.string(),
                  "published_at": pa.timestamp("us", tz="UTC"), "relevance": pa.float64()},
     "raw_pages": {"body_zlib": pa.binary()},
     "minhash_bands": {"band": pa.int16(), "bucket": pa.int64()},
@@ -33,6 +34,7 @@ SCHEMAS: dict[str, dict[str, pa.DataType]] = {
     "probe": {"entry_key": pa.string(), "guid_key": pa.string()},
     "probe_bands": {"band": pa.int16(), "bucket": pa.int64()},
     "probe_hashes": {"text_hash": pa.string()},
+    "probe_urls": {"url_key": pa.string()},
 }  # fmt: skip
 
 

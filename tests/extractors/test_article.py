@@ -75,3 +75,15 @@ def test_detect_language_separates_ukrainian_and_russian() -> None:
     assert (
         detect_language("Die Verhandlungen über die Ukraine und der Frieden sind nicht einfach " * 5) == "de"
     )
+
+
+def test_updated_date_and_header_language() -> None:
+    body = "<p>" + "Переговори тривають у Женеві. " * 40 + "</p>"
+    html = ('<html><head><meta property="article:modified_time" content="2025-12-03T10:00:00+02:00">'
+            f"</head><body><article>{body}</article></body></html>")  # fmt: skip
+    art = extract_article(html, URL, 80, header_language="uk-UA, en")
+    assert isinstance(art, Article)
+    assert art.updated_at is not None and art.updated_at.isoformat() == "2025-12-03T10:00:00+02:00"
+    assert art.language == "uk"
+    undeclared = extract_article(html, URL, 80, feed_language="en")
+    assert isinstance(undeclared, Article) and undeclared.language == "uk"  # detection beats the feed

@@ -62,3 +62,26 @@ def test_copy_of_a_copy_links_to_the_original() -> None:
     stored = [cand("orig", base, 1), Candidate("copy1", fingerprint(base + " x"), None, "orig")]
     out = decide([cand("copy2", base + " x y", 5)], stored, 0.5, 0.8)
     assert out[0].duplicate_of == "orig"
+
+
+def test_same_canonical_url_links_an_updated_version() -> None:
+    base = SEEDS["000_6a9ea2563cee9e0e"]
+    paras = base.split("\n")
+    updated = "\n".join([*paras[: len(paras) // 2], "Update: talks resumed on Friday.", *paras[-2:]])
+    stored = [Candidate("orig", fingerprint(base), None, None, "key-1")]
+    same = decide(
+        [Candidate("upd", fingerprint(updated), None, None, "key-1")], stored, 0.9, 1.01
+    )  # near and containment rules off
+    other = decide(
+        [Candidate("upd", fingerprint(updated), None, None, "key-2")], stored, 0.9, 1.01
+    )  # near and containment rules off
+    assert (same[0].duplicate_of, same[0].method) == ("orig", "url")
+    assert other[0].duplicate_of is None
+
+
+def test_wrong_canonical_link_does_not_merge_different_texts() -> None:
+    stored = [Candidate("a", fingerprint(SEEDS["000_6a9ea2563cee9e0e"]), None, None, "home")]
+    out = decide(
+        [Candidate("b", fingerprint(SEEDS["001_b88dda9725e6f7e2"]), None, None, "home")], stored, 0.5, 0.8
+    )
+    assert out[0].duplicate_of is None
