@@ -30,11 +30,8 @@ FALLBACK_BELOW_WORDS = 50
 FALLBACK_GAIN = 1.3
 LINE_SPACE = re.compile(r"[ \t\u00a0]+")
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S")
-MODIFIED = re.compile(
-    r"""(?:article:modified_time|og:updated_time|dateModified|last-modified)["']?\s*"""
-    r"""(?:content\s*=\s*|:\s*)["'](\d{4}-\d{2}-\d{2}[^"'<]{0,30})["']""",
-    re.I,
-)
+MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "dateModified")
+MODIFIED_VALUE = re.compile(r"""["']?\s*(?:content\s*=\s*|:\s*)["'](\d{4}-\d{2}-\d{2}[^"'<]{0,30})["']""")
 
 
 @dataclass(frozen=True)
@@ -88,8 +85,14 @@ def parse_date(value: str | None) -> datetime | None:
 
 def updated_date(html_head: str) -> datetime | None:
     """The modification date a page declares (meta tags, JSON-LD), if any."""
-    match = MODIFIED.search(html_head)
-    if not match:
+    match = None
+    for key in MODIFIED_KEYS:  # str.find first: a regex scan of 200 KB costs more
+        at = html_head.find(key)
+        if at >= 0:
+            match = MODIFIED_VALUE.match(html_head, at + len(key))
+            if match:
+                break
+    if match is None:
         return None
     try:
         parsed = datetime.fromisoformat(match.group(1).strip())

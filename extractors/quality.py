@@ -25,11 +25,16 @@ ERROR_TITLE = re.compile(
     r"|pagina non trovata|strona nie istnieje|сторінку не знайдено|страница не найдена)\b",
     re.I,
 )
-PAYWALL = re.compile(
-    rb"subscribe to (continue|read)|for subscribers only|already a subscriber\?|"
-    rb"nur f\xc3\xbcr abonnenten|r\xc3\xa9serv\xc3\xa9 aux abonn\xc3\xa9s|"
-    rb"contenido exclusivo para suscriptores",
-    re.I,
+# Phrases a paywalled page shows where the text stops (lower-case UTF-8). Plain
+# substring tests: a case-insensitive regex over 200 KB of HTML cost 5 ms a page.
+PAYWALL = (
+    b"subscribe to continue",
+    b"subscribe to read",
+    b"for subscribers only",
+    b"already a subscriber?",
+    "nur für abonnenten".encode(),
+    "réservé aux abonnés".encode(),
+    b"exclusivo para suscriptores",
 )
 EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
@@ -55,7 +60,8 @@ def is_truncated(html_head: bytes, text_words: int, feed_text: str | None) -> bo
     feed_words = len(WORD.findall(feed_text or ""))
     if feed_words and text_words < TRUNCATED_SHARE * feed_words:
         return True
-    return bool(PAYWALL.search(html_head))
+    lowered = html_head.lower()
+    return any(marker in lowered for marker in PAYWALL)
 
 
 def date_flag(published: datetime | None, feed_date: datetime | None, now: datetime) -> str | None:
