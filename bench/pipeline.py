@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import resource
 import statistics
 import tempfile
@@ -160,6 +161,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1_000_000, help="synthetic articles for the views")
     parser.add_argument("--skip-flow", action="store_true", help="skip the Prefect no-change run")
     args = parser.parse_args()
+    os.environ.setdefault("PEACEWIRE_ALLOWED_HOSTS", "127.0.0.0/8")  # the no-change run's local site
     apply_prefect_environment(load_settings())
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

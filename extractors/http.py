@@ -1,7 +1,9 @@
 """The only module that touches the network: a polite, bounded HTTP client.
 
 * a global concurrency limit and one per host;
-* timeouts, at most 5 redirects, http/https only;
+* timeouts, at most 5 redirects (followed here, each hop checked), http/https only;
+* no private, loopback, link-local or metadata address, by URL or by DNS answer,
+  unless the allow-list names it (extractors/netpolicy.py);
 * bodies read in chunks and cut at a maximum size (outcome ``too_large``);
 * retries with exponential backoff and jitter on connection errors, timeouts,
   408/429/5xx, honouring Retry-After up to a cap;
@@ -12,14 +14,17 @@ from __future__ import annotations
 
 import asyncio
 import random
+import socket
 import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from extractors.netpolicy import AllowList, refusal
 from extractors.urls import host_of
 
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -43,6 +48,7 @@ class ClientConfig:
     max_bytes: int
     concurrency: int
     per_host: int
+    allow: AllowList = field(default_factory=AllowList)
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,25 @@ class Response:
 
 class TooLarge(Exception):
     pass
+
+
+class Refused(Exception):
+    """The URL may not be fetched (scheme or address policy)."""
+
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+async def _guard(url: str, config: ClientConfig) -> None:
+    """Raise Refused unless url is http(s) and every address its host resolves to is allowed."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise Refused(f"not an http(s) URL: {url[:200]}")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    infos = await asyncio.get_running_loop().getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    reason = refusal(parts.hostname, sorted({str(info[4][0]) for info in infos}), config.allow)
+    if reason:
+        raise Refused(reason)
 
 
 def _headers(req: Request, config: ClientConfig) -> dict[str, str]:
@@ -104,18 +129,25 @@ async def _read(resp: httpx.Response, limit: int) -> bytes:
 
 
 async def _once(client: httpx.AsyncClient, req: Request, config: ClientConfig) -> Response:
-    async with client.stream("GET", req.url, headers=_headers(req, config)) as resp:
-        final, status, h = str(resp.url), resp.status_code, resp.headers
-        if status == 304:
-            return Response(req.url, final, 304, "not_modified")
-        if status != 200:
-            wait = _retry_after(h.get("retry-after")) if status in RETRY_STATUS else None
-            return Response(req.url, final, status, "fetch_error", error=f"HTTP {status}",
-                            retry_after=wait)  # fmt: skip
-        body = await _read(resp, config.max_bytes)
-        return Response(req.url, final, status, "ok", body, h.get("content-type"),
-                        h.get("etag"), h.get("last-modified"),
-                        content_language=h.get("content-language"))  # fmt: skip
+    url = req.url
+    for _ in range(MAX_REDIRECTS + 1):
+        await _guard(url, config)
+        async with client.stream("GET", url, headers=_headers(req, config)) as resp:
+            status, h = resp.status_code, resp.headers
+            if status in REDIRECTS and h.get("location"):
+                url = urljoin(url, h["location"])
+                continue
+            if status == 304:
+                return Response(req.url, url, 304, "not_modified")
+            if status != 200:
+                wait = _retry_after(h.get("retry-after")) if status in RETRY_STATUS else None
+                return Response(req.url, url, status, "fetch_error", error=f"HTTP {status}",
+                                retry_after=wait)  # fmt: skip
+            body = await _read(resp, config.max_bytes)
+            return Response(req.url, url, status, "ok", body, h.get("content-type"),
+                            h.get("etag"), h.get("last-modified"),
+                            content_language=h.get("content-language"))  # fmt: skip
+    return Response(req.url, url, None, "fetch_error", error=f"more than {MAX_REDIRECTS} redirects")
 
 
 def _error(req: Request, outcome: str, exc: Exception) -> Response:
@@ -144,21 +176,19 @@ async def _attempt(client: httpx.AsyncClient, req: Request, config: ClientConfig
         return result, result.status in RETRY_STATUS
     except TooLarge as exc:
         return _error(req, "too_large", exc), False
-    except httpx.TooManyRedirects as exc:
-        return _error(req, "fetch_error", exc), False
-    except httpx.UnsupportedProtocol as exc:
-        return _error(req, "blocked", exc), False
-    except (httpx.TransportError, httpx.InvalidURL) as exc:
-        return _error(req, "fetch_error", exc), isinstance(exc, httpx.TransportError)
+    except Refused as exc:
+        return Response(req.url, None, None, "blocked", error=str(exc)), False
+    except socket.gaierror as exc:
+        return Response(req.url, None, None, "fetch_error", error=f"DNS: {exc.strerror}"), True
+    except (httpx.TransportError, httpx.InvalidURL, OSError) as exc:
+        return _error(req, "fetch_error", exc), not isinstance(exc, httpx.InvalidURL)
 
 
 async def _fetch_all(requests: Sequence[Request], config: ClientConfig) -> list[Response]:
     overall = asyncio.Semaphore(config.concurrency)
     hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(config.per_host))
     timeout = httpx.Timeout(config.timeout)
-    async with httpx.AsyncClient(
-        timeout=timeout, follow_redirects=True, max_redirects=MAX_REDIRECTS, trust_env=False
-    ) as client:
+    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False) as client:
 
         async def run(req: Request) -> Response:
             async with overall, hosts[host_of(req.url)]:

@@ -20,6 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from extractors import http
 from extractors.feedlist import FeedConfig, load_feed_list
 from extractors.feeds import FeedEntry
+from extractors.netpolicy import parse_allow_list
 from extractors.taxonomy import load_taxonomy
 from flows import rows, stages, work
 from flows.model import FeedResult, Item, Processed, RunSummary
@@ -32,7 +33,8 @@ from warehouse.lock import ingest_lock
 
 def client_config(s: Settings, max_bytes: int) -> http.ClientConfig:
     return http.ClientConfig(s.user_agent, s.http_timeout, s.http_retries, max_bytes,
-                             s.fetch_concurrency, s.per_host_concurrency)  # fmt: skip
+                             s.fetch_concurrency, s.per_host_concurrency,
+                             parse_allow_list(s.allowed_hosts))  # fmt: skip
 
 
 @task(name="prepare-warehouse", cache_policy=NO_CACHE, persist_result=False)

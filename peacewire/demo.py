@@ -7,6 +7,7 @@ prints the run summary, then a few example queries with their results.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -39,6 +40,8 @@ QUERIES = {
 
 
 def main() -> int:
+    # The demo site is on 127.0.0.1, which feed links may not reach by default.
+    os.environ.setdefault("PEACEWIRE_ALLOWED_HOSTS", "127.0.0.0/8")
     settings = load_settings()
     db = settings.data_dir / "demo.duckdb"
     for stale in (db, db.with_name(db.name + ".wal")):

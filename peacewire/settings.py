@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from extractors.netpolicy import parse_allow_list
 
 PREFIX = "PEACEWIRE_"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -64,9 +66,19 @@ class Settings(BaseSettings):
     # Relevance score from which an article is about the negotiations.
     relevance_threshold: float = Field(default=0.5, ge=0, le=1)
 
+    # Hosts and CIDR ranges that feed links may reach although private or loopback
+    # (comma-separated); empty: only public addresses (a hostile feed cannot reach your network).
+    allowed_hosts: str = ""
+
     # Daily at 06:00 UTC: after the European morning news cycle has published overnight.
     cron: str = "0 6 * * *"
     timezone: str = "UTC"
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _allow_list(cls, value: str) -> str:
+        parse_allow_list(value)  # raises PolicyError (a ValueError) naming the bad entry
+        return value
 
     def resolved(self, **overrides: object) -> Settings:
         """A copy with CLI options applied (None means: keep the setting)."""

@@ -14,6 +14,9 @@ os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_LOCAL_STORAGE_PATH"] = os.path.join(_PREFECT_HOME, "storage")
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"
+# The fixture site lives on 127.0.0.1: tests open exactly that range, explicitly.
+LOCAL = "127.0.0.0/8"
+os.environ["PEACEWIRE_ALLOWED_HOSTS"] = LOCAL
 
 import pytest
 
@@ -34,6 +37,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith("PEACEWIRE_"):
             monkeypatch.delenv(key)
+    monkeypatch.setenv("PEACEWIRE_ALLOWED_HOSTS", LOCAL)
 
 
 @pytest.fixture(scope="session")

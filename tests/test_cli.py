@@ -21,6 +21,7 @@ def run(
     import os
 
     base = {k: v for k, v in os.environ.items() if not k.startswith("PEACEWIRE_")}
+    base["PEACEWIRE_ALLOWED_HOSTS"] = "127.0.0.0/8"
     return subprocess.run([sys.executable, "-m", "peacewire.cli", *args], capture_output=True, text=True,
                           cwd=ROOT, env={**base, **(env or {})}, timeout=timeout)  # fmt: skip
 
