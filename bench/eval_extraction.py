@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from extractors.article import best_document, extract_article
+from extractors.charset import decode
 from extractors.scoring import score_corpus, score_document
 
 BASELINE = Path(__file__).with_name("baseline.json")
@@ -33,7 +34,7 @@ SLACK = 0.002
 def _extract(job: tuple[str, str, bytes]) -> tuple[str, str, float]:
     key, url, html = job
     start = time.perf_counter()
-    doc = best_document(html, url)
+    doc = best_document(decode(html)[0], url)  # the pipeline's path: our decoding, then trafilatura
     return key, (doc.text or "") if doc is not None else "", time.perf_counter() - start
 
 

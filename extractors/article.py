@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 import trafilatura
 from trafilatura.settings import Document
 
+from extractors.charset import decode
 from extractors.language import detect_language, html_language
 from extractors.quality import date_flag, is_truncated, not_article_reason
 
@@ -48,6 +49,7 @@ class Article:
     truncated: bool = False
     date_flag: str | None = None  # 'future' | 'before_1995' | 'far_from_feed_date'
     updated_at: datetime | None = None  # the page's modification date, when it states one
+    charset: str | None = None  # the charset the page was decoded from
 
     @property
     def word_count(self) -> int:
@@ -136,12 +138,17 @@ def extract_article(
     feed_language: str | None = None,
     feed_text: str | None = None,
     header_language: str | None = None,
+    content_type: str | None = None,
 ) -> Article | Rejection:
     """Main text and metadata of a news page, or why there is none.
 
     When the page yields too little text but the feed carried the full text
     (content:encoded / atom:content), the feed's text is used.
     """
+    if isinstance(html, bytes):
+        html, charset = decode(html, content_type)
+    else:
+        charset = "str"
     try:
         doc = best_document(html, url)
     except Exception as exc:  # trafilatura raises many types on broken markup
@@ -163,7 +170,8 @@ def extract_article(
     if words < min_words:
         return Rejection("no_text", f"{words} words extracted (< {min_words})")
     language = header_language.split(",")[0].split("-")[0].strip().lower() if header_language else None
-    return _article(doc, text, html, feed_date, language or feed_language, truncated, bool(language))
+    article = _article(doc, text, html, feed_date, language or feed_language, truncated, bool(language))
+    return replace(article, charset=charset)
 
 
 def _article(doc: Document | None, text: str, html: bytes | str, feed_date: datetime | None,

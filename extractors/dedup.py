@@ -70,7 +70,9 @@ class Decision:
 
 
 def normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold().translate(FOLD)
+    if not unicodedata.is_normalized("NFKC", text):  # stored texts already are: skip the copy
+        text = unicodedata.normalize("NFKC", text)
+    text = text.casefold().translate(FOLD)
     return " ".join(text.split())
 
 

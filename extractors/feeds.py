@@ -16,6 +16,9 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from extractors.charset import decode
+
+XML_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*encoding\s*=\s*["'])[\w.:-]+(["'])""", re.I)
 HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<!doctype html|^\s*<html", re.I | re.S)
 TAG = re.compile(r"<[^>]+>")
 SPACE = re.compile(r"\s+")
@@ -39,6 +42,7 @@ class ParsedFeed:
     degraded: bool
     problem: str | None
     entries: tuple[FeedEntry, ...]
+    charset: str = ""
 
 
 def html_to_text(fragment: str) -> str:
@@ -81,15 +85,23 @@ def _problem(result: Any) -> str | None:
     return f"{type(exc).__name__}: {exc}" if exc else "malformed feed"
 
 
+def _as_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str]:
+    """The body re-encoded as UTF-8 with a matching declaration, and the charset it was in."""
+    text, charset = decode(body, content_type)
+    text = XML_ENCODING.sub(r"\1utf-8\2", text, count=1)
+    return text.encode("utf-8"), charset
+
+
 def parse_feed(body: bytes, base_url: str, content_type: str | None = None) -> ParsedFeed:
     """Parse a feed body; never raises for bad input (the result says what went wrong)."""
-    headers = {"content-type": content_type} if content_type else {}
-    result = feedparser.parse(body, response_headers=headers, sanitize_html=False)
+    utf8, charset = _as_utf8(body, content_type)
+    headers = {"content-type": "application/xml; charset=utf-8"}
+    result = feedparser.parse(utf8, response_headers=headers, sanitize_html=False)
     version = result.get("version") or ""
     entries = tuple(_entry(e, base_url) for e in result.get("entries", []))
     if not version and not entries:
         kind = "an HTML page, not a feed" if HTML_START.match(body[:2048]) else "not a feed"
-        return ParsedFeed(False, "", "", True, kind, ())
+        return ParsedFeed(False, "", "", True, kind, (), charset)
     problem = _problem(result)
     title = html_to_text(str(result.get("feed", {}).get("title", "")))
-    return ParsedFeed(True, version or "unknown", title, problem is not None, problem, entries)
+    return ParsedFeed(True, version or "unknown", title, problem is not None, problem, entries, charset)

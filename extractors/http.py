@@ -49,6 +49,7 @@ class ClientConfig:
     concurrency: int
     per_host: int
     allow: AllowList = field(default_factory=AllowList)
+    total_timeout: float = 60.0  # a slow drip must not hold a run: whole request, redirects included
 
 
 @dataclass(frozen=True)
@@ -172,8 +173,11 @@ async def fetch_one(client: httpx.AsyncClient, req: Request, config: ClientConfi
 async def _attempt(client: httpx.AsyncClient, req: Request, config: ClientConfig) -> tuple[Response, bool]:
     """One try, and whether it is worth another."""
     try:
-        result = await _once(client, req, config)
+        result = await asyncio.wait_for(_once(client, req, config), config.total_timeout)
         return result, result.status in RETRY_STATUS
+    except TimeoutError:
+        message = f"TotalTimeout: no complete response within {config.total_timeout:g} s"
+        return Response(req.url, None, None, "fetch_error", error=message), True
     except TooLarge as exc:
         return _error(req, "too_large", exc), False
     except Refused as exc:

@@ -60,6 +60,7 @@ class Processed:
     decision: Decision | None = None
     raw_hash: str | None = None  # SHA-256 of the fetched body
     raw_zlib: bytes = field(default=b"", repr=False)  # the body, compressed in the worker
+    raw_size: int = 0
 
     @property
     def item(self) -> Item:
@@ -87,6 +88,7 @@ class FeedResult:
     etag: str | None
     last_modified: str | None
     body_hash: str | None
+    charset: str | None = None
 
 
 @dataclass

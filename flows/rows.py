@@ -48,6 +48,7 @@ def article_row(d: Processed, run_id: str, fetched_at: datetime) -> dict[str, An
         "proposals": sorted(h.label for h in d.tags.labels if h.kind == "proposal"),
         "actors": sorted(h.label for h in d.tags.labels if h.kind == "actor"),
         "truncated": a.truncated, "date_flag": a.date_flag, "updated_at": a.updated_at,
+        "charset": a.charset,
         "canonical_key": url_key(canonical) if (canonical := _canonical(a.canonical_url)) else None,
         "run_id": run_id,
     }  # fmt: skip
@@ -55,7 +56,7 @@ def article_row(d: Processed, run_id: str, fetched_at: datetime) -> dict[str, An
 
 def raw_row(d: Processed, fetched_at: datetime) -> dict[str, Any]:
     return {"content_hash": d.raw_hash, "url": d.page.final_url or d.item.url,
-            "fetched_at": fetched_at, "content_type": d.page.content_type, "size": len(d.page.body),
+            "fetched_at": fetched_at, "content_type": d.page.content_type, "size": d.raw_size,
             "body_zlib": d.raw_zlib}  # fmt: skip
 
 
@@ -118,7 +119,7 @@ def run_tables(summary: RunSummary, prev_state: dict[str, tuple[Any, ...]], flow
     fetches = [{"run_id": summary.run_id, "feed_id": r.feed_id, "fetched_at": at,
                 "http_status": r.status, "outcome": r.outcome, "entries_seen": r.entries_seen,
                 "entries_new": r.entries_new, "bytes": r.bytes, "duration_ms": r.duration_ms,
-                "error": r.error} for r in summary.feeds]  # fmt: skip
+                "error": r.error, "charset": r.charset} for r in summary.feeds]  # fmt: skip
     run = {"run_id": summary.run_id, "flow_run_id": flow_run_id, "started_at": summary.started_at,
            "finished_at": summary.finished_at, "status": status,
            "taxonomy_version": taxonomy_version, "feeds_ok": summary.feeds_ok,

@@ -58,7 +58,7 @@ def parse_poll(
         return replace(base, outcome="not_a_feed", error=parsed.problem, body_hash=digest), []
     outcome = "unchanged" if digest == previous_hash else ("degraded" if parsed.degraded else "ok")
     result = replace(base, outcome=outcome, entries_seen=len(parsed.entries), error=parsed.problem,
-                     body_hash=digest)  # fmt: skip
+                     body_hash=digest, charset=parsed.charset)  # fmt: skip
     return result, list(parsed.entries)
 
 

@@ -13,6 +13,7 @@ import os
 import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -43,7 +44,7 @@ def extract(page: Page, min_words: int) -> Article | Rejection:
         return parse_seed(item.seed_text)
     url = page.final_url or item.url or ""
     return extract_article(page.body, url, min_words, item.feed_date, item.language, item.summary,
-                           page.content_language)  # fmt: skip
+                           page.content_language, page.content_type)  # fmt: skip
 
 
 def process(page: Page, min_words: int, taxonomy: Path) -> Processed:
@@ -52,17 +53,19 @@ def process(page: Page, min_words: int, taxonomy: Path) -> Processed:
         return Processed(page, page.outcome, detail=page.detail)
     raw = _archive(page)
     result = extract(page, min_words)
+    light = replace(page, body=b"")  # the body travels back compressed only
     if isinstance(result, Rejection):
-        return Processed(page, result.outcome, detail=result.reason, **raw)
+        return Processed(light, result.outcome, detail=result.reason, **raw)
     tags = tag(matcher_for(taxonomy), f"{result.title}\n{result.text}")
-    return Processed(page, "ok", result, fingerprint(result.text), tags, **raw)
+    return Processed(light, "ok", result, fingerprint(result.text), tags, **raw)
 
 
 def _archive(page: Page) -> dict[str, Any]:
     """The raw body's hash and compressed bytes (level 1: 4x smaller, 2.5x faster than 6)."""
     if not page.body:
         return {}
-    return {"raw_hash": hashlib.sha256(page.body).hexdigest(), "raw_zlib": zlib.compress(page.body, 1)}
+    return {"raw_hash": hashlib.sha256(page.body).hexdigest(), "raw_zlib": zlib.compress(page.body, 1),
+            "raw_size": len(page.body)}  # fmt: skip
 
 
 def _process_star(args: tuple[Page, int, Path]) -> Processed:

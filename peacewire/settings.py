@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     user_agent: str = "peacewire/0.1 (+https://github.com/peacewire/peacewire)"
     # 10 s connect/read is generous for news sites; a slow host must not stall a run.
     http_timeout: float = Field(default=10.0, gt=0)
+    # Whole-request limit (redirects and a slow drip included).
+    http_total_timeout: float = Field(default=60.0, gt=0)
     # Retries per request for connection errors, 408/429/5xx (backoff 0.5, 1, 2 s ...).
     http_retries: int = Field(default=2, ge=0, le=10)
     # Feeds over 10 MB and pages over 5 MB are not news; stop reading there.

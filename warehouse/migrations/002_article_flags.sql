@@ -7,4 +7,7 @@ ALTER TABLE articles ADD COLUMN truncated BOOLEAN DEFAULT false;
 ALTER TABLE articles ADD COLUMN date_flag VARCHAR;
 ALTER TABLE articles ADD COLUMN updated_at TIMESTAMPTZ;
 ALTER TABLE articles ADD COLUMN canonical_key VARCHAR;
+-- The charset a page or feed was decoded from (header, BOM, declaration, or detection).
+ALTER TABLE articles ADD COLUMN charset VARCHAR;
+ALTER TABLE feed_fetches ADD COLUMN charset VARCHAR;
 CREATE INDEX articles_canonical_key ON articles (canonical_key);

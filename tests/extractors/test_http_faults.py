@@ -1,0 +1,112 @@
+"""The HTTP client against a misbehaving server on 127.0.0.1: every fault ends in a named outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from extractors.feeds import parse_feed
+from extractors.http import ClientConfig, Request, Response, fetch_many
+from extractors.netpolicy import parse_allow_list
+from tests.faultsite import FaultSite, closed_port, serve_faults
+
+CONFIG = ClientConfig("peacewire-test", timeout=2.0, retries=3, max_bytes=5_000_000, concurrency=8,
+                      per_host=4, allow=parse_allow_list("127.0.0.0/8"))  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[FaultSite]:
+    with serve_faults() as s:
+        yield s
+
+
+def get(site: FaultSite, path: str, config: ClientConfig = CONFIG) -> Response:
+    return fetch_many([Request(site.url(path))], config)[0]
+
+
+@pytest.mark.parametrize(
+    ("path", "outcome", "status", "error"),
+    [
+        ("/good/1", "ok", 200, None),
+        ("/redirect-good", "ok", 200, None),
+        ("/notfound", "fetch_error", 404, "HTTP 404"),
+        ("/gone", "fetch_error", 410, "HTTP 410"),
+        ("/loop", "fetch_error", None, "more than 5 redirects"),
+        ("/to-private", "blocked", None, "non-public address 10.0.0.1"),
+        ("/to-metadata", "blocked", None, "non-public address 169.254.169.254"),
+        ("/to-file", "blocked", None, "not an http(s) URL"),
+        ("/huge", "too_large", None, "larger than"),
+        ("/gzip-bomb", "too_large", None, "larger than"),
+    ],
+)
+def test_fault_outcomes(
+    site: FaultSite, path: str, outcome: str, status: int | None, error: str | None
+) -> None:
+    r = get(site, path)
+    assert r.outcome == outcome, r.error
+    assert r.status == status
+    assert (error is None and r.error is None) or (error is not None and error in (r.error or ""))
+
+
+def test_slow_drip_hits_the_total_timeout(site: FaultSite) -> None:
+    quick = ClientConfig("t", 2.0, 0, 1000, 1, 1, parse_allow_list("127.0.0.0/8"), total_timeout=3.0)
+    r = get(site, "/slow", quick)
+    assert r.outcome == "fetch_error" and "TotalTimeout" in (r.error or "") and r.duration_ms < 6000
+
+
+def test_no_retry_for_permanent_errors(site: FaultSite) -> None:
+    before = site.hits["/gone"]
+    get(site, "/gone")
+    assert site.hits["/gone"] - before == 1
+
+
+def test_retry_after_is_honoured(site: FaultSite) -> None:
+    r = get(site, "/throttled")
+    assert r.outcome == "ok" and r.attempts == 2 and r.duration_ms >= 1000
+
+
+def test_server_errors_recover_after_retries(site: FaultSite) -> None:
+    r = get(site, "/flaky")
+    assert r.outcome == "ok" and r.attempts == 3 and site.hits["/flaky"] == 3
+
+
+def test_retries_are_bounded(site: FaultSite) -> None:
+    r = get(site, "/error500")
+    assert r.outcome == "fetch_error" and r.attempts == 4 and site.hits["/error500"] == 4
+
+
+def test_refused_connection() -> None:
+    r = fetch_many([Request(f"http://127.0.0.1:{closed_port()}/x")], CONFIG)[0]
+    assert r.outcome == "fetch_error" and "ConnectError" in (r.error or "")
+
+
+def test_loopback_is_refused_without_the_allow_list(site: FaultSite) -> None:
+    closed = ClientConfig("t", 2.0, 0, 1000, 1, 1)
+    r = get(site, "/good/1", closed)
+    assert r.outcome == "blocked" and "127.0.0.1" in (r.error or "")
+    assert fetch_many([Request("http://169.254.169.254/latest/")], closed)[0].outcome == "blocked"
+
+
+def test_billion_laughs_feed_does_not_expand(site: FaultSite) -> None:
+    r = get(site, "/feed/laughs")
+    feed = parse_feed(r.body, site.url("/feed/laughs"))
+    assert len(feed.entries[0].title if feed.entries else "") < 10_000
+
+
+def test_truncated_feed_is_salvaged_and_marked(site: FaultSite) -> None:
+    feed = parse_feed(get(site, "/feed/truncated").body, site.url("/"))
+    assert feed.degraded
+
+
+def test_cp1251_feed_declared_utf8_decodes(site: FaultSite) -> None:
+    r = get(site, "/feed/cp1251")
+    feed = parse_feed(r.body, site.url("/"), r.content_type)
+    assert feed.entries and feed.entries[0].title == "Переговоры в Женеве"
+
+
+def test_html_instead_of_a_feed_and_empty_feed(site: FaultSite) -> None:
+    html = parse_feed(get(site, "/feed/html").body, site.url("/"))
+    empty = parse_feed(get(site, "/feed/empty").body, site.url("/"))
+    assert not html.ok and html.problem == "an HTML page, not a feed"
+    assert empty.ok and empty.entries == ()

@@ -1,0 +1,151 @@
+"""A misbehaving news site on 127.0.0.1: every fault a real publisher's server shows.
+
+Each path is one behaviour; request counts per path let tests check retries and
+that nothing is fetched twice. Nothing here sends traffic anywhere but 127.0.0.1:
+redirects to private or metadata addresses must be refused by the client
+before any connection is made.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+SITE = Path(__file__).resolve().parent / "fixtures" / "site" / "articles"
+GOOD = (SITE / "uk-talks.html").read_bytes()
+GOOD2 = (SITE / "de-talks.html").read_bytes()
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+<!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+<!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+<!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+<!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+<!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]>
+<rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title><link>/good/laughs</link></item></channel></rss>"""
+
+
+def rss(items: list[tuple[str, str, str]], encoding: str = "utf-8", declared: str = "utf-8") -> bytes:
+    """An RSS 2.0 feed of (title, link, guid) items."""
+    body = "".join(f"<item><title>{t}</title><link>{link}</link><guid>{g}</guid>"
+                   f"<pubDate>Mon, 01 Dec 2025 08:00:00 GMT</pubDate></item>" for t, link, g in items)  # fmt: skip
+    text = f'<?xml version="1.0" encoding="{declared}"?><rss version="2.0"><channel><title>Faults</title>{body}</channel></rss>'
+    return text.encode(encoding)
+
+
+@dataclass
+class FaultSite:
+    base: str = ""
+    hits: Counter[str] = field(default_factory=Counter)
+    routes: dict[str, Callable[[BaseHTTPRequestHandler, int], None]] = field(default_factory=dict)
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+def send(h: BaseHTTPRequestHandler, status: int, body: bytes = b"", ctype: str = "text/html; charset=utf-8",
+         headers: dict[str, str] | None = None) -> None:  # fmt: skip
+    h.send_response(status)
+    h.send_header("Content-Type", ctype)
+    h.send_header("Content-Length", str(len(body)))
+    for k, v in (headers or {}).items():
+        h.send_header(k, v)
+    h.end_headers()
+    h.wfile.write(body)
+
+
+def _slow_drip(h: BaseHTTPRequestHandler, n: int) -> None:
+    h.send_response(200)
+    h.send_header("Content-Type", "text/html")
+    h.end_headers()
+    try:
+        for _ in range(40):  # 40 bytes over 20 s: slower than any timeout the tests set
+            h.wfile.write(b"x")
+            h.wfile.flush()
+            time.sleep(0.5)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
+def default_routes(site: FaultSite) -> dict[str, Callable[[BaseHTTPRequestHandler, int], None]]:
+    bomb = gzip.compress(b"\0" * 50_000_000)  # 50 MB of zeros in ~50 KB
+    cp1251 = rss([("Переговоры в Женеве", "/good/cp1251", "cp1251-1")], encoding="cp1251", declared="utf-8")
+    return {
+        "/good/1": lambda h, n: send(h, 200, GOOD),
+        "/good/2": lambda h, n: send(h, 200, GOOD2),
+        "/good/cp1251": lambda h, n: send(h, 200, GOOD2.replace(b"Merz", b"Merz ")),
+        "/notfound": lambda h, n: send(h, 404, b"gone"),
+        "/gone": lambda h, n: send(h, 410, b"gone"),
+        "/throttled": lambda h, n: (
+            send(h, 429, b"", headers={"Retry-After": "1"}) if n == 1 else send(h, 200, GOOD)
+        ),
+        "/flaky": lambda h, n: send(h, 503 if n <= 2 else 200, GOOD if n > 2 else b"busy"),
+        "/error500": lambda h, n: send(h, 500, b"oops"),
+        "/loop": lambda h, n: send(h, 302, headers={"Location": "/loop2"}),
+        "/loop2": lambda h, n: send(h, 302, headers={"Location": "/loop"}),
+        "/to-private": lambda h, n: send(h, 302, headers={"Location": "http://10.0.0.1/secret"}),
+        "/to-metadata": lambda h, n: send(
+            h, 302, headers={"Location": "http://169.254.169.254/latest/meta-data/"}
+        ),
+        "/to-file": lambda h, n: send(h, 302, headers={"Location": "file:///etc/passwd"}),
+        "/redirect-good": lambda h, n: send(h, 301, headers={"Location": "/good/2"}),
+        "/huge": lambda h, n: send(h, 200, b"<p>" + b"a" * 6_000_000 + b"</p>"),
+        "/gzip-bomb": lambda h, n: send(h, 200, bomb, headers={"Content-Encoding": "gzip"}),
+        "/slow": _slow_drip,
+        "/feed/laughs": lambda h, n: send(h, 200, BILLION_LAUGHS, "application/rss+xml"),
+        "/feed/truncated": lambda h, n: send(
+            h, 200, rss([("A", "/good/1", "t1")])[:-40], "application/rss+xml"
+        ),
+        "/feed/cp1251": lambda h, n: send(h, 200, cp1251, "application/rss+xml"),
+        "/feed/html": lambda h, n: send(h, 200, b"<!DOCTYPE html><html><body>Not a feed</body></html>"),
+        "/feed/empty": lambda h, n: send(h, 200, rss([]), "application/rss+xml"),
+    }
+
+
+@contextmanager
+def serve_faults() -> Iterator[FaultSite]:
+    site = FaultSite()
+    site.routes = default_routes(site)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            path = urlsplit(self.path).path
+            site.hits[path] += 1
+            route = site.routes.get(path)
+            if route is None:
+                send(self, 404, b"no route")
+            else:
+                route(self, site.hits[path])
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    site.base = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield site
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 with nothing listening (connection refused)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
