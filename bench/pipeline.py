@@ -162,6 +162,7 @@ def main() -> None:
     parser.add_argument("--skip-flow", action="store_true", help="skip the Prefect no-change run")
     args = parser.parse_args()
     os.environ.setdefault("PEACEWIRE_ALLOWED_HOSTS", "127.0.0.0/8")  # the no-change run's local site
+    os.environ.setdefault("PEACEWIRE_HOST_DELAY", "0")
     apply_prefect_environment(load_settings())
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

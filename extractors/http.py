@@ -25,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from extractors.netpolicy import AllowList, refusal
+from extractors.robots import ALLOW_ALL, DISALLOW_ALL, Robots, parse_robots
 from extractors.urls import host_of
 
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -50,6 +51,7 @@ class ClientConfig:
     per_host: int
     allow: AllowList = field(default_factory=AllowList)
     total_timeout: float = 60.0  # a slow drip must not hold a run: whole request, redirects included
+    host_delay: float = 0.0  # seconds between request starts on one host (robots Crawl-delay may raise it)
 
 
 @dataclass(frozen=True)
@@ -188,21 +190,70 @@ async def _attempt(client: httpx.AsyncClient, req: Request, config: ClientConfig
         return _error(req, "fetch_error", exc), not isinstance(exc, httpx.InvalidURL)
 
 
-async def _fetch_all(requests: Sequence[Request], config: ClientConfig) -> list[Response]:
+class Host:
+    """Per-host politeness: a concurrency limit, spacing between request starts, robots.txt."""
+
+    def __init__(self, config: ClientConfig) -> None:
+        self.slots = asyncio.Semaphore(config.per_host)
+        self.lock = asyncio.Lock()
+        self.next_start = 0.0
+        self.delay = config.host_delay
+        self.robots: Robots | None = None
+
+    async def turn(self) -> None:
+        async with self.lock:
+            now = time.monotonic()
+            start = max(now, self.next_start)
+            self.next_start = start + self.delay
+        await asyncio.sleep(start - now)
+
+    async def rules(self, client: httpx.AsyncClient, url: str, config: ClientConfig) -> Robots:
+        async with self.lock:
+            if self.robots is None:
+                self.robots = await _robots(client, url, config)
+                self.delay = max(self.delay, self.robots.crawl_delay)
+            return self.robots
+
+
+async def _robots(client: httpx.AsyncClient, url: str, config: ClientConfig) -> Robots:
+    parts = urlsplit(url)
+    robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+    small = replace(config, max_bytes=500_000, retries=0)
+    result, _ = await _attempt(client, Request(robots_url), small)
+    if result.outcome == "ok":
+        return parse_robots(result.body.decode("utf-8", "replace"), config.user_agent)
+    if result.status is not None and result.status >= 500:
+        return DISALLOW_ALL  # RFC 9309: an unreachable robots.txt means "do not crawl" for now
+    return ALLOW_ALL  # 4xx or no answer: no rules
+
+
+async def _polite(client: httpx.AsyncClient, host: Host, req: Request, config: ClientConfig,
+                  robots: bool) -> Response:  # fmt: skip
+    async with host.slots:
+        if robots and not (await host.rules(client, req.url, config)).allows(req.url):
+            return Response(req.url, None, None, "blocked", error="disallowed by robots.txt")
+        await host.turn()
+        return await fetch_one(client, req, config)
+
+
+async def _fetch_all(requests: Sequence[Request], config: ClientConfig, robots: bool) -> list[Response]:
     overall = asyncio.Semaphore(config.concurrency)
-    hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(config.per_host))
+    hosts: defaultdict[str, Host] = defaultdict(lambda: Host(config))
     timeout = httpx.Timeout(config.timeout)
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False) as client:
 
         async def run(req: Request) -> Response:
-            async with overall, hosts[host_of(req.url)]:
-                return await fetch_one(client, req, config)
+            async with overall:
+                return await _polite(client, hosts[host_of(req.url)], req, config, robots)
 
         return list(await asyncio.gather(*(run(r) for r in requests)))
 
 
-def fetch_many(requests: Sequence[Request], config: ClientConfig) -> list[Response]:
-    """Fetch every request concurrently within the limits; results in request order."""
+def fetch_many(requests: Sequence[Request], config: ClientConfig, robots: bool = False) -> list[Response]:
+    """Fetch every request concurrently within the limits; results in request order.
+
+    With robots=True (article pages), robots.txt of each host is fetched once and obeyed.
+    """
     if not requests:
         return []
-    return asyncio.run(_fetch_all(requests, config))
+    return asyncio.run(_fetch_all(requests, config, robots))

@@ -34,7 +34,8 @@ from warehouse.lock import ingest_lock
 def client_config(s: Settings, max_bytes: int) -> http.ClientConfig:
     return http.ClientConfig(s.user_agent, s.http_timeout, s.http_retries, max_bytes,
                              s.fetch_concurrency, s.per_host_concurrency,
-                             parse_allow_list(s.allowed_hosts), s.http_total_timeout)  # fmt: skip
+                             parse_allow_list(s.allowed_hosts), s.http_total_timeout,
+                             s.host_delay)  # fmt: skip
 
 
 @task(name="prepare-warehouse", cache_policy=NO_CACHE, persist_result=False)

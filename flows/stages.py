@@ -96,7 +96,7 @@ def retry_items(db: Path) -> list[Item]:
 
 def fetch_pages(items: Sequence[Item], config: http.ClientConfig) -> list[Page]:
     feed_items = [i for i in items if i.source == "feed" and i.url]
-    responses = http.fetch_many([http.Request(i.url or "") for i in feed_items], config)
+    responses = http.fetch_many([http.Request(i.url or "") for i in feed_items], config, robots=True)
     by_key = {i.key: r for i, r in zip(feed_items, responses, strict=True)}
     pages = []
     for item in items:

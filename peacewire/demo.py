@@ -42,6 +42,7 @@ QUERIES = {
 def main() -> int:
     # The demo site is on 127.0.0.1, which feed links may not reach by default.
     os.environ.setdefault("PEACEWIRE_ALLOWED_HOSTS", "127.0.0.0/8")
+    os.environ.setdefault("PEACEWIRE_HOST_DELAY", "0")  # our own local site: no need to space requests
     settings = load_settings()
     db = settings.data_dir / "demo.duckdb"
     for stale in (db, db.with_name(db.name + ".wal")):

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     # Concurrent page fetches overall, and per host (a careful crawler uses 2 per host).
     fetch_concurrency: int = Field(default=16, ge=1)
     per_host_concurrency: int = Field(default=2, ge=1)
+    # At least this many seconds between two requests to one host (robots.txt Crawl-delay may ask more).
+    host_delay: float = Field(default=1.0, ge=0)
 
     # Pages are processed in batches: one set of tasks and one load transaction per batch.
     batch_size: int = Field(default=200, ge=1)

@@ -17,6 +17,7 @@ os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"
 # The fixture site lives on 127.0.0.1: tests open exactly that range, explicitly.
 LOCAL = "127.0.0.0/8"
 os.environ["PEACEWIRE_ALLOWED_HOSTS"] = LOCAL
+os.environ["PEACEWIRE_HOST_DELAY"] = "0"  # one local host serves every page: no spacing needed
 
 import pytest
 
@@ -38,6 +39,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         if key.startswith("PEACEWIRE_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("PEACEWIRE_ALLOWED_HOSTS", LOCAL)
+    monkeypatch.setenv("PEACEWIRE_HOST_DELAY", "0")
 
 
 @pytest.fixture(scope="session")

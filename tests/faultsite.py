@@ -81,6 +81,10 @@ def default_routes(site: FaultSite) -> dict[str, Callable[[BaseHTTPRequestHandle
     bomb = gzip.compress(b"\0" * 50_000_000)  # 50 MB of zeros in ~50 KB
     cp1251 = rss([("Переговоры в Женеве", "/good/cp1251", "cp1251-1")], encoding="cp1251", declared="utf-8")
     return {
+        "/robots.txt": lambda h, n: send(
+            h, 200, b"User-agent: *\nDisallow: /private/\nCrawl-delay: 0.5\n", "text/plain"
+        ),
+        "/private/page": lambda h, n: send(h, 200, GOOD),
         "/good/1": lambda h, n: send(h, 200, GOOD),
         "/good/2": lambda h, n: send(h, 200, GOOD2),
         "/good/cp1251": lambda h, n: send(h, 200, GOOD2.replace(b"Merz", b"Merz ")),

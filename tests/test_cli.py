@@ -22,6 +22,7 @@ def run(
 
     base = {k: v for k, v in os.environ.items() if not k.startswith("PEACEWIRE_")}
     base["PEACEWIRE_ALLOWED_HOSTS"] = "127.0.0.0/8"
+    base["PEACEWIRE_HOST_DELAY"] = "0"
     return subprocess.run([sys.executable, "-m", "peacewire.cli", *args], capture_output=True, text=True,
                           cwd=ROOT, env={**base, **(env or {})}, timeout=timeout)  # fmt: skip
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -86,6 +87,25 @@ def test_loopback_is_refused_without_the_allow_list(site: FaultSite) -> None:
     r = get(site, "/good/1", closed)
     assert r.outcome == "blocked" and "127.0.0.1" in (r.error or "")
     assert fetch_many([Request("http://169.254.169.254/latest/")], closed)[0].outcome == "blocked"
+
+
+def test_robots_disallow_and_crawl_delay(site: FaultSite) -> None:
+    start = site.hits["/private/page"]
+    reqs = [Request(site.url(p)) for p in ("/private/page", "/good/1", "/good/2", "/redirect-good")]
+    t0 = time.monotonic()
+    out = fetch_many(reqs, CONFIG, robots=True)
+    elapsed = time.monotonic() - t0
+    assert out[0].outcome == "blocked" and "robots.txt" in (out[0].error or "")
+    assert site.hits["/private/page"] == start  # never requested
+    assert [r.outcome for r in out[1:]] == ["ok", "ok", "ok"]
+    assert elapsed >= 1.0  # three fetches, Crawl-delay 0.5 s between starts
+
+
+def test_host_spacing_without_robots(site: FaultSite) -> None:
+    spaced = ClientConfig("t", 2.0, 0, 5_000_000, 8, 8, parse_allow_list("127.0.0.0/8"), host_delay=0.3)
+    t0 = time.monotonic()
+    fetch_many([Request(site.url("/good/1"))] * 4, spaced)
+    assert time.monotonic() - t0 >= 0.9
 
 
 def test_billion_laughs_feed_does_not_expand(site: FaultSite) -> None:
