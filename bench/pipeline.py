@@ -65,6 +65,7 @@ def trafilatura_alone(pages: list[tuple[str, bytes]], pool: Any = None) -> int:
 def chain(pages: list[tuple[str, bytes]], pool: Any, db: Path) -> dict[str, int]:
     """The stages of an ingest batch, minus the network: process, dedup, load."""
     items = [Page(Item(key=f"k{i}", source="feed", url=u), "ok", b, u) for i, (u, b) in enumerate(pages)]
+    items = stages.archive_pages(db, items, work.workers(0) if pool else 1)
     docs = work.process_batch(items, 80, TAXONOMY, pool, 1)
     docs = stages.dedup(db, docs, 0.5, 0.8)
     return wh.load(db, rows.batch_tables(docs, "bench", stages.now()))
@@ -120,7 +121,7 @@ def bench_no_change(folder: Path) -> None:
                                                               ("b", "/feed-b.atom", "B", "en")])  # fmt: skip
         db = folder / "nochange.duckdb"
         t_first, _ = timed(lambda: ingest(feeds=str(feeds), db=str(db)), repeat=1)
-        t_second, summary = timed(lambda: ingest(feeds=str(feeds), db=str(db)), repeat=1)
+        t_second, summary = timed(lambda: ingest(feeds=str(feeds), db=str(db), force=True), repeat=1)
     outcomes = [f["outcome"] for f in summary["feeds"]]
     print(f"first run (16 entries, 5 seeds)  : {t_first:6.2f} s")
     print(f"second run, nothing changed      : {t_second:6.2f} s  feeds: {outcomes}")

@@ -108,6 +108,11 @@ def fetch_pages(s: Settings, items: Sequence[Item]) -> list[Any]:
     return stages.fetch_pages(items, client_config(s, s.max_page_bytes))
 
 
+@task(name="archive-pages", cache_policy=NO_CACHE, persist_result=False)
+def archive_pages(s: Settings, pages: Sequence[Any]) -> list[Any]:
+    return stages.archive_pages(s.db, pages, work.workers(s.workers))
+
+
 @task(name="extract-fingerprint-tag", cache_policy=NO_CACHE, persist_result=False)
 def process_pages(s: Settings, pages: Sequence[Any], pool: Executor | None) -> list[Processed]:
     return work.process_batch(pages, s.min_words, s.taxonomy, pool, s.pool_min_batch)
@@ -150,7 +155,7 @@ def _ingest_batches(s: Settings, items: Sequence[Item], summary: RunSummary) -> 
     pool = work.make_pool(s.workers) if len(items) >= s.pool_min_batch else None
     try:
         for n, batch in enumerate(batches(items, s.batch_size), start=1):
-            pages = fetch_pages(s, batch)
+            pages = archive_pages(s, fetch_pages(s, batch))
             docs = dedup_batch(s, process_pages(s, pages, pool))
             summary.tally.update(load_batch(s, docs, summary.run_id))
             summary.labels.update(h.label for d in docs if d.tags for h in d.tags.labels)
@@ -163,7 +168,9 @@ def _ingest_batches(s: Settings, items: Sequence[Item], summary: RunSummary) -> 
 
 
 @flow(name="ingest", description="Poll the feeds, ingest new articles and the seed corpus.")
-def ingest(feeds: str | None = None, db: str | None = None, limit: int | None = None) -> dict[str, Any]:
+def ingest(
+    feeds: str | None = None, db: str | None = None, limit: int | None = None, force: bool = False
+) -> dict[str, Any]:
     s = load_settings().resolved(feeds=Path(feeds) if feeds else None, db=Path(db) if db else None)
     feed_list = load_feed_list(s.feeds)
     version = load_taxonomy(s.taxonomy).version
@@ -172,8 +179,10 @@ def ingest(feeds: str | None = None, db: str | None = None, limit: int | None = 
     with ingest_lock(s.db):
         prepare_warehouse(s, feed_list)
         seeds = read_seeds(s)
-        polled = parse_feeds(s, feed_list, fetch_feeds(s, feed_list))
-        summary.feeds, items, tally = select_new(s, feed_list, polled, limit)
+        due, not_due = stages.due_feeds(feed_list, s.db, force, summary.started_at)
+        polled = parse_feeds(s, due, fetch_feeds(s, due))
+        polled_results, items, tally = select_new(s, due, polled, limit)
+        summary.feeds = polled_results + not_due
         summary.tally.update(tally)
         log.info("%d feeds polled, %d entries seen, %d new; %d seed files to load",
                  len(feed_list), summary.entries_seen, len(items), len(seeds))  # fmt: skip

@@ -16,6 +16,9 @@ OUTCOMES = (
 )  # fmt: skip
 
 
+FEED_FAILURES = ("fetch_error", "not_a_feed", "too_large", "blocked")
+
+
 @dataclass(frozen=True)
 class Item:
     """One thing to ingest: a new feed entry, or a seed file."""
@@ -45,6 +48,7 @@ class Page:
     content_type: str | None = None
     detail: str | None = None
     content_language: str | None = None
+    raw_hash: str | None = None  # SHA-256 of the body, once it is in the raw archive
 
 
 @dataclass(frozen=True)
@@ -58,9 +62,6 @@ class Processed:
     tags: Tags | None = None
     detail: str | None = None
     decision: Decision | None = None
-    raw_hash: str | None = None  # SHA-256 of the fetched body
-    raw_zlib: bytes = field(default=b"", repr=False)  # the body, compressed in the worker
-    raw_size: int = 0
 
     @property
     def item(self) -> Item:
@@ -103,14 +104,16 @@ class RunSummary:
     relevant: int = 0
 
     @property
-    def feeds_ok(self) -> int:
-        return sum(
-            1 for f in self.feeds if f.outcome not in ("fetch_error", "not_a_feed", "too_large", "blocked")
-        )
+    def feeds_failed(self) -> int:
+        return sum(1 for f in self.feeds if f.outcome in FEED_FAILURES)
 
     @property
-    def feeds_failed(self) -> int:
-        return len(self.feeds) - self.feeds_ok
+    def feeds_skipped(self) -> int:
+        return sum(1 for f in self.feeds if f.outcome == "not_due")
+
+    @property
+    def feeds_ok(self) -> int:
+        return len(self.feeds) - self.feeds_failed - self.feeds_skipped
 
     @property
     def entries_seen(self) -> int:

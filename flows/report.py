@@ -17,6 +17,7 @@ def summary_dict(s: RunSummary) -> dict[str, Any]:
         "finished_at": s.finished_at.isoformat() if s.finished_at else None,
         "feeds_ok": s.feeds_ok,
         "feeds_failed": s.feeds_failed,
+        "feeds_not_due": s.feeds_skipped,
         "entries_seen": s.entries_seen,
         "entries_new": s.entries_new,
         "tally": {k: s.tally[k] for k in OUTCOMES if s.tally.get(k)},

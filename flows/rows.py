@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from extractors import schedule
 from extractors.feedlist import FeedConfig
 from extractors.urls import InvalidURL, canonical_url, url_key
-from flows.model import FeedResult, Processed, RunSummary
+from flows.model import FeedResult, Page, Processed, RunSummary
 
 Columns = dict[str, list[Any]]
+FAILED = ("fetch_error", "too_large", "blocked", "not_a_feed")
 
 
-def _columns(rows: Sequence[dict[str, Any]]) -> Columns:
+def columns(rows: Sequence[dict[str, Any]]) -> Columns:
     out: Columns = defaultdict(list)
     for row in rows:
         for key, value in row.items():
@@ -42,7 +44,7 @@ def article_row(d: Processed, run_id: str, fetched_at: datetime) -> dict[str, An
         "language": a.language, "site_name": a.site_name, "description": a.description,
         "text": a.text, "text_hash": fp.text_hash, "word_count": a.word_count,
         "shingles": fp.shingles, "minhash": fp.signature.tobytes(),
-        "raw_hash": d.raw_hash,
+        "raw_hash": d.page.raw_hash,
         "relevance": d.tags.relevance, "taxonomy_version": d.tags.taxonomy_version,
         "duplicate_of": d.decision.duplicate_of if d.decision else None,
         "proposals": sorted(h.label for h in d.tags.labels if h.kind == "proposal"),
@@ -54,10 +56,9 @@ def article_row(d: Processed, run_id: str, fetched_at: datetime) -> dict[str, An
     }  # fmt: skip
 
 
-def raw_row(d: Processed, fetched_at: datetime) -> dict[str, Any]:
-    return {"content_hash": d.raw_hash, "url": d.page.final_url or d.item.url,
-            "fetched_at": fetched_at, "content_type": d.page.content_type, "size": d.raw_size,
-            "body_zlib": d.raw_zlib}  # fmt: skip
+def raw_row(page: Page, digest: str, compressed: bytes, fetched_at: datetime) -> dict[str, Any]:
+    return {"content_hash": digest, "url": page.final_url or page.item.url, "fetched_at": fetched_at,
+            "content_type": page.content_type, "size": len(page.body), "body_zlib": compressed}  # fmt: skip
 
 
 def entry_row(d: Processed, run_id: str) -> dict[str, Any]:
@@ -69,7 +70,7 @@ def entry_row(d: Processed, run_id: str) -> dict[str, Any]:
     return {"entry_key": d.item.key, "guid_key": d.item.guid_key, "feed_id": d.item.feed_id,
             "url": d.item.url, "title": d.item.title, "first_run_id": run_id, "last_run_id": run_id,
             "outcome": d.final, "detail": detail, "attempts": 1,
-            "article_id": d.item.key if d.article else None}  # fmt: skip
+            "article_id": d.item.key if d.article else None, "raw_hash": d.page.raw_hash}  # fmt: skip
 
 
 def batch_tables(docs: Sequence[Processed], run_id: str, fetched_at: datetime) -> dict[str, Columns]:
@@ -85,32 +86,34 @@ def batch_tables(docs: Sequence[Processed], run_id: str, fetched_at: datetime) -
     bands = [{"band": b, "bucket": bucket, "article_id": d.item.key}
              for d in stored if d.fingerprint for b, bucket in enumerate(d.fingerprint.buckets)]  # fmt: skip
     return {
-        "raw_pages": _columns([raw_row(d, fetched_at) for d in docs if d.raw_hash]),
-        "articles": _columns([article_row(d, run_id, fetched_at) for d in stored]),
-        "duplicates": _columns(dups),
-        "minhash_bands": _columns(bands),
-        "labels": _columns(labels),
-        "entries": _columns([entry_row(d, run_id) for d in docs if d.item.source == "feed"]),
+        "articles": columns([article_row(d, run_id, fetched_at) for d in stored]),
+        "duplicates": columns(dups),
+        "minhash_bands": columns(bands),
+        "labels": columns(labels),
+        "entries": columns([entry_row(d, run_id) for d in docs if d.item.source == "feed"]),
     }
 
 
 def feed_tables(feeds: Sequence[FeedConfig], at: datetime) -> dict[str, Columns]:
-    return {"feeds": _columns([{"feed_id": f.id, "url": f.url, "outlet": f.outlet,
+    return {"feeds": columns([{"feed_id": f.id, "url": f.url, "outlet": f.outlet,
                                 "language": f.language, "updated_at": at} for f in feeds])}  # fmt: skip
 
 
 def _state_row(r: FeedResult, prev: tuple[Any, ...] | None, at: datetime) -> dict[str, Any]:
-    failed = r.outcome in ("fetch_error", "too_large", "blocked", "not_a_feed")
+    failed = r.outcome in FAILED
     # A 304 or a failure carries no new validators: keep the stored ones.
     keep = failed or r.outcome == "not_modified"
-    old = prev or (None,) * 7
+    old = prev or (None,) * 9
+    failures = (old[6] or 0) + 1 if failed else 0
+    interval = old[7] if failed else schedule.next_interval(old[7], r.entries_new)
+    wait = schedule.failure_delay(failures) if failed else interval
     return {"feed_id": r.feed_id, "etag": old[1] if keep else r.etag,
             "last_modified": old[2] if keep else r.last_modified,
             "body_hash": r.body_hash, "last_attempt_at": at,
             "last_success_at": old[4] if failed else at,
             "last_new_entry_at": at if r.entries_new else old[5],
-            "consecutive_failures": (old[6] or 0) + 1 if failed else 0,
-            "last_error": r.error}  # fmt: skip
+            "consecutive_failures": failures, "last_error": r.error,
+            "interval_s": interval, "next_poll_at": at + timedelta(seconds=wait)}  # fmt: skip
 
 
 def run_tables(summary: RunSummary, prev_state: dict[str, tuple[Any, ...]], flow_run_id: str | None,
@@ -119,14 +122,17 @@ def run_tables(summary: RunSummary, prev_state: dict[str, tuple[Any, ...]], flow
     fetches = [{"run_id": summary.run_id, "feed_id": r.feed_id, "fetched_at": at,
                 "http_status": r.status, "outcome": r.outcome, "entries_seen": r.entries_seen,
                 "entries_new": r.entries_new, "bytes": r.bytes, "duration_ms": r.duration_ms,
-                "error": r.error, "charset": r.charset} for r in summary.feeds]  # fmt: skip
+                "error": r.error, "charset": r.charset}
+               for r in summary.feeds if r.outcome != "not_due"]  # fmt: skip
     run = {"run_id": summary.run_id, "flow_run_id": flow_run_id, "started_at": summary.started_at,
            "finished_at": summary.finished_at, "status": status,
            "taxonomy_version": taxonomy_version, "feeds_ok": summary.feeds_ok,
            "feeds_failed": summary.feeds_failed, "entries_seen": summary.entries_seen,
            "entries_new": summary.entries_new, "tally": json.dumps(dict(summary.tally))}  # fmt: skip
     return {
-        "feed_state": _columns([_state_row(r, prev_state.get(r.feed_id), at) for r in summary.feeds]),
-        "feed_fetches": _columns(fetches),
-        "runs": _columns([run]),
+        "feed_state": columns(
+            [_state_row(r, prev_state.get(r.feed_id), at) for r in summary.feeds if r.outcome != "not_due"]
+        ),
+        "feed_fetches": columns(fetches),
+        "runs": columns([run]),
     }

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,11 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from extractors import http
+from extractors import http, schedule
 from extractors.dedup import Candidate, Decision, Fingerprint, band_buckets, decide
 from extractors.feedlist import FeedConfig
 from extractors.feeds import FeedEntry, parse_feed
 from extractors.urls import InvalidURL, guid_key, url_key
+from flows import rows
 from flows.model import FeedResult, Item, Page, Processed
 from warehouse import load as wh
 
@@ -28,6 +31,23 @@ def now() -> datetime:
 
 
 # ----------------------------------------------------------------- feeds
+
+
+def due_feeds(
+    feeds: Sequence[FeedConfig], db: Path, force: bool, at: datetime
+) -> tuple[list[FeedConfig], list[FeedResult]]:
+    """The feeds to poll now, and a not_due result for the others (all of them with force)."""
+    state = {row[0]: row for row in wh.read(db, "read_feed_state")}
+    due, skipped = [], []
+    for f in feeds:
+        next_at = state[f.id][8] if f.id in state else None
+        if force or schedule.is_due(next_at, at):
+            due.append(f)
+        else:
+            when = next_at.isoformat(timespec="minutes") if next_at else "?"
+            skipped.append(FeedResult(f.id, f.outlet, None, "not_due", 0, 0, 0, 0,
+                                      f"next poll at {when}", None, None, None))  # fmt: skip
+    return due, skipped
 
 
 def feed_requests(feeds: Sequence[FeedConfig], db: Path) -> list[http.Request]:
@@ -150,3 +170,23 @@ def dedup(db: Path, docs: Sequence[Processed], near: float, contain: float) -> l
     stored = _stored_candidates(db, [c.fingerprint for c in batch], keys) if batch else []
     decisions: dict[str, Decision] = {d.article_id: d for d in decide(batch, stored, near, contain)}
     return [replace(d, decision=decisions.get(d.item.key)) for d in docs]
+
+
+# ----------------------------------------------------------------- raw archive
+
+
+def _digest_and_compress(body: bytes) -> tuple[str, bytes]:
+    """SHA-256 and zlib level 1 (4x smaller, 2.5x faster than level 6); both release the GIL."""
+    return hashlib.sha256(body).hexdigest(), zlib.compress(body, 1)
+
+
+def archive_pages(db: Path, pages: Sequence[Page], threads: int) -> list[Page]:
+    """Put every fetched body in the raw archive (its own transaction) before any extraction."""
+    fetched = [p for p in pages if p.body]
+    with ThreadPoolExecutor(max(1, threads)) as pool:
+        packed = list(pool.map(_digest_and_compress, (p.body for p in fetched)))
+    at = now()
+    archive_rows = [rows.raw_row(p, d, z, at) for p, (d, z) in zip(fetched, packed, strict=True)]
+    wh.load(db, {"raw_pages": rows.columns(archive_rows)})
+    digests = {id(p): d for p, (d, _) in zip(fetched, packed, strict=True)}
+    return [replace(p, raw_hash=digests[id(p)]) if id(p) in digests else p for p in pages]

@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         "--db", type=Path, help="warehouse file (default: PEACEWIRE_DB or data/peacewire.duckdb)"
     )
     ing.add_argument("--limit", type=int, help="fetch at most N new entries this run (the rest wait)")
+    ing.add_argument("--force", action="store_true", help="poll every feed, due or not (adaptive polling)")
     q = sub.add_parser(
         "query",
         help="run SQL on the warehouse, read-only",
@@ -89,7 +90,7 @@ def cmd_ingest(s: Settings, args: argparse.Namespace) -> int:
     from flows.ingest import ingest
 
     try:
-        summary = ingest(feeds=str(s.feeds), db=str(s.db), limit=args.limit)
+        summary = ingest(feeds=str(s.feeds), db=str(s.db), limit=args.limit, force=args.force)
     except Exception as exc:
         raise UserError(f"ingest failed: {type(exc).__name__}: {exc}") from None
     output.print_summary(summary)

@@ -57,9 +57,10 @@ def print_summary(d: dict[str, Any]) -> None:
         feeds.add_row(f["feed"], f["outlet"], _cell(f["status"]), f["outcome"], str(f["seen"]),
                       str(f["new"]), (f["error"] or "")[:70])  # fmt: skip
     console.print(feeds)
-    runs = Table("run", "feeds ok", "feeds failed", "entries seen", "entries new", "relevant", title="Run")
-    runs.add_row(d["run_id"], str(d["feeds_ok"]), str(d["feeds_failed"]), str(d["entries_seen"]),
-                 str(d["entries_new"]), str(d["relevant"]))  # fmt: skip
+    runs = Table("run", "feeds ok", "feeds failed", "not due", "entries seen", "entries new", "relevant",
+                 title="Run")  # fmt: skip
+    runs.add_row(d["run_id"], str(d["feeds_ok"]), str(d["feeds_failed"]), str(d["feeds_not_due"]),
+                 str(d["entries_seen"]), str(d["entries_new"]), str(d["relevant"]))  # fmt: skip
     console.print(runs)
     tally = Table("outcome", "items", title="Outcomes")
     for k, v in d["tally"].items():

@@ -47,12 +47,13 @@ def runs(prefect_api: None, tmp_path_factory: pytest.TempPathFactory) -> Any:
         feeds = write_feed_list(site, tmp / "feeds.toml", FEEDS)
         first = ingest(feeds=str(feeds), db=str(db))
         counts = {t: q(db, f"SELECT count(*) FROM {t}")[0][0] for t in TABLES}
-        second = ingest(feeds=str(feeds), db=str(db))
-    return site, db, first, counts, second
+        second = ingest(feeds=str(feeds), db=str(db), force=True)  # polled again at once: 304s
+        third = ingest(feeds=str(feeds), db=str(db))  # not due yet: not polled at all
+    return site, db, first, counts, second, third
 
 
 def test_every_entry_ends_in_its_outcome(runs: Any) -> None:
-    _, db, first, _, _ = runs
+    _, db, first, *_ = runs
     got = {slug(url): outcome for url, outcome in q(db, "SELECT url, outcome FROM entries")}
     assert got == EXPECTED
     assert first["tally"] == {"loaded": 13, "duplicate": 6, "not_article": 1, "fetch_error": 1}
@@ -117,23 +118,37 @@ def test_fixture_article_labels_and_relevance(runs: Any) -> None:
 
 
 def test_second_run_adds_nothing_and_fetches_nothing_twice(runs: Any) -> None:
-    site, db, _, counts, second = runs
+    site, db, _, counts, second, _ = runs
     assert {t: q(db, f"SELECT count(*) FROM {t}")[0][0] for t in TABLES} == counts
     # Feeds answer 304: nothing to parse; the page that failed is tried again (bounded).
     assert second["tally"] == {"fetch_error": 1}
     assert [f["outcome"] for f in second["feeds"]] == ["not_modified", "not_modified"]
     pages = {p: n for p, n in site.hits.items() if p.startswith("/articles/")}
-    assert pages.pop("/articles/missing-page.html") == 2
+    assert pages.pop("/articles/missing-page.html") == 3  # tried by each of the three runs
     assert len(pages) == 15 and all(n == 1 for n in pages.values())
-    assert q(db, "SELECT attempts FROM entries WHERE outcome = 'fetch_error'") == [(2,)]
+    assert q(db, "SELECT attempts FROM entries WHERE outcome = 'fetch_error'") == [(3,)]
     assert site.not_modified["/feed-a.xml"] == 1 and site.not_modified["/feed-b.atom"] == 1
 
 
 def test_run_rows_and_feed_state(runs: Any) -> None:
     _, db, *_ = runs
     runs_rows = q(db, "SELECT status, feeds_ok, entries_new, tally FROM runs ORDER BY started_at")
-    assert [(r[0], r[1], r[2]) for r in runs_rows] == [("completed", 2, 16), ("completed", 2, 0)]
+    assert [(r[0], r[1], r[2]) for r in runs_rows] == [
+        ("completed", 2, 16),
+        ("completed", 2, 0),
+        ("completed", 0, 0),
+    ]
     assert json.loads(runs_rows[0][3])["loaded"] == 13
     state = q(db, "SELECT feed_id, etag IS NOT NULL, consecutive_failures FROM feed_state ORDER BY 1")
     assert state == [("dailywire", True, 0), ("frontline", True, 0)]
-    assert len(q(db, "SELECT * FROM feed_fetches")) == 4
+    assert len(q(db, "SELECT * FROM feed_fetches")) == 4  # the third run polled nothing
+
+
+def test_feeds_not_due_are_not_polled(runs: Any) -> None:
+    site, db, *_, third = runs
+    assert [f["outcome"] for f in third["feeds"]] == ["not_due", "not_due"]
+    assert site.hits["/feed-a.xml"] == 2 and third["feeds_not_due"] == 2
+    interval, due = q(
+        db, "SELECT interval_s, next_poll_at > now() FROM feed_state WHERE feed_id = 'frontline'"
+    )[0]
+    assert interval == 3600 * 3 // 4 and due  # 1 h halved (new entries), then x1.5 (none): 45 min

@@ -10,4 +10,10 @@ ALTER TABLE articles ADD COLUMN canonical_key VARCHAR;
 -- The charset a page or feed was decoded from (header, BOM, declaration, or detection).
 ALTER TABLE articles ADD COLUMN charset VARCHAR;
 ALTER TABLE feed_fetches ADD COLUMN charset VARCHAR;
+-- The archived body of every fetched entry, so `peacewire reextract` can rebuild
+-- articles (and retry no_text / not_article pages) without the network.
+ALTER TABLE entries ADD COLUMN raw_hash VARCHAR;
+-- Adaptive polling: a feed is polled again at next_poll_at (see extractors/schedule.py).
+ALTER TABLE feed_state ADD COLUMN interval_s INTEGER;
+ALTER TABLE feed_state ADD COLUMN next_poll_at TIMESTAMPTZ;
 CREATE INDEX articles_canonical_key ON articles (canonical_key);
