@@ -41,7 +41,7 @@ def client_config(s: Settings, max_bytes: int) -> http.ClientConfig:
 @task(name="prepare-warehouse", cache_policy=NO_CACHE, persist_result=False)
 def prepare_warehouse(s: Settings, feeds: Sequence[FeedConfig]) -> list[str]:
     with opened(s.db, read_only=False) as conn:
-        applied = migrate(conn, {"relevance_threshold": s.relevance_threshold})
+        applied = migrate(conn, s.view_config())
     wh.load(s.db, rows.feed_tables(feeds, stages.now()))
     return applied
 

@@ -25,6 +25,7 @@ EXAMPLES = {
         'examples:\n  peacewire query "SELECT label, count(*) FROM v_labels GROUP BY 1 ORDER BY 2 DESC"\n'
         '  peacewire query --format csv "SELECT * FROM v_unique_relevant_articles" > talks.csv'
     ),
+    "feeds": ("examples:\n  peacewire feeds\n  peacewire feeds --format csv > feed-health.csv"),
     "serve": "examples:\n  peacewire serve\n  PEACEWIRE_CRON='0 */6 * * *' peacewire serve",
 }
 
@@ -58,6 +59,10 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("sql", help="one SQL statement (views: v_articles, v_labels, ...)")
     q.add_argument("--db", type=Path, help="warehouse file")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    fd = sub.add_parser("feeds", help="per-feed health: failing, paused, stalled feeds first",
+                        epilog=EXAMPLES["feeds"], formatter_class=fmt)  # fmt: skip
+    fd.add_argument("--db", type=Path, help="warehouse file")
+    fd.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sub.add_parser(
         "serve",
         help="serve the daily deployment (Prefect)",
@@ -77,7 +82,7 @@ def _check_ingest_inputs(s: Settings) -> None:
         load_feed_list(s.feeds)
         load_taxonomy(s.taxonomy)
         with ingest_lock(s.db), opened(s.db, read_only=False) as conn:
-            migrate(conn, {"relevance_threshold": s.relevance_threshold})
+            migrate(conn, s.view_config())
     except (FeedListError, TaxonomyError, WarehouseError) as exc:
         raise UserError(str(exc)) from None
 
@@ -118,6 +123,13 @@ def cmd_query(s: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_feeds(s: Settings, args: argparse.Namespace) -> int:
+    from warehouse.db import sql
+
+    args.sql = sql("feed_health")
+    return cmd_query(s, args)
+
+
 def cmd_serve(s: Settings, args: argparse.Namespace) -> int:
     apply_prefect_environment(s)
     from deployments import serve_all
@@ -126,7 +138,7 @@ def cmd_serve(s: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: dict[str, Any] = {"ingest": cmd_ingest, "query": cmd_query, "serve": cmd_serve}
+COMMANDS: dict[str, Any] = {"ingest": cmd_ingest, "query": cmd_query, "feeds": cmd_feeds, "serve": cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     containment_threshold: float = Field(default=0.8, gt=0, le=1)
     # Relevance score from which an article is about the negotiations.
     relevance_threshold: float = Field(default=0.5, ge=0, le=1)
+    # A feed that answers but has brought nothing new for this many days is "stalled".
+    stalled_days: int = Field(default=7, ge=1)
 
     # Hosts and CIDR ranges that feed links may reach although private or loopback
     # (comma-separated); empty: only public addresses (a hostile feed cannot reach your network).
@@ -83,6 +85,10 @@ class Settings(BaseSettings):
     def _allow_list(cls, value: str) -> str:
         parse_allow_list(value)  # raises PolicyError (a ValueError) naming the bad entry
         return value
+
+    def view_config(self) -> dict[str, object]:
+        """Settings the SQL views read from the warehouse's config table."""
+        return {"relevance_threshold": self.relevance_threshold, "stalled_days": self.stalled_days}
 
     def resolved(self, **overrides: object) -> Settings:
         """A copy with CLI options applied (None means: keep the setting)."""

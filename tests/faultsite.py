@@ -22,6 +22,18 @@ from urllib.parse import urlsplit
 SITE = Path(__file__).resolve().parent / "fixtures" / "site" / "articles"
 GOOD = (SITE / "uk-talks.html").read_bytes()
 GOOD2 = (SITE / "de-talks.html").read_bytes()
+PAGES = {f"/good/{i}": (SITE / f"{name}.html").read_bytes()
+         for i, name in ((3, "ru-talks"), (4, "en-minerals"), (5, "gaza"), (6, "battlefield"))}  # fmt: skip
+# (path or URL, guid, pubDate) of the main fault feed; links are relative to the feed.
+MAIN_ITEMS = [
+    ("/good/1", "g1", "Mon, 01 Dec 2025 08:00:00 GMT"), ("/good/2", "g2", "Mon, 01 Dec 2025 09:00:00 GMT"),
+    ("/redirect-good", "g3", ""), ("/throttled", "g4", ""), ("/flaky", "g5", ""),
+    ("/notfound", "g6", ""), ("/gone", "g7", ""), ("/loop", "g8", ""), ("/to-private", "g9", ""),
+    ("/to-metadata", "g10", ""), ("/to-file", "g11", ""), ("/huge", "g12", ""), ("/gzip-bomb", "g13", ""),
+    ("/private/page", "g14", ""), ("http://169.254.169.254/latest/meta-data/", "g15", ""),
+    ("/good/3", "g16", "Fri, 01 Jan 2100 00:00:00 GMT"), ("/good/4", "g17", ""),
+    ("/good/5", "dup-guid", ""), ("/good/6", "dup-guid", ""),
+]  # fmt: skip
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
@@ -35,10 +47,13 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title><link>/good/laughs</link></item></channel></rss>"""
 
 
-def rss(items: list[tuple[str, str, str]], encoding: str = "utf-8", declared: str = "utf-8") -> bytes:
-    """An RSS 2.0 feed of (title, link, guid) items."""
+def rss(items: list[tuple[str, str, str]], encoding: str = "utf-8", declared: str = "utf-8",
+        dates: list[str] | None = None) -> bytes:  # fmt: skip
+    """An RSS 2.0 feed of (title, link, guid) items; dates: pubDate per item ("" for none)."""
+    dates = dates or ["Mon, 01 Dec 2025 08:00:00 GMT"] * len(items)
     body = "".join(f"<item><title>{t}</title><link>{link}</link><guid>{g}</guid>"
-                   f"<pubDate>Mon, 01 Dec 2025 08:00:00 GMT</pubDate></item>" for t, link, g in items)  # fmt: skip
+                   + (f"<pubDate>{d}</pubDate>" if d else "") + "</item>"
+                   for (t, link, g), d in zip(items, dates, strict=True))  # fmt: skip
     text = f'<?xml version="1.0" encoding="{declared}"?><rss version="2.0"><channel><title>Faults</title>{body}</channel></rss>'
     return text.encode(encoding)
 
@@ -77,6 +92,10 @@ def _slow_drip(h: BaseHTTPRequestHandler, n: int) -> None:
         pass
 
 
+def _page(body: bytes) -> Callable[[BaseHTTPRequestHandler, int], None]:
+    return lambda h, n: send(h, 200, body)
+
+
 def default_routes(site: FaultSite) -> dict[str, Callable[[BaseHTTPRequestHandler, int], None]]:
     bomb = gzip.compress(b"\0" * 50_000_000)  # 50 MB of zeros in ~50 KB
     cp1251 = rss([("Переговоры в Женеве", "/good/cp1251", "cp1251-1")], encoding="cp1251", declared="utf-8")
@@ -113,6 +132,13 @@ def default_routes(site: FaultSite) -> dict[str, Callable[[BaseHTTPRequestHandle
         "/feed/cp1251": lambda h, n: send(h, 200, cp1251, "application/rss+xml"),
         "/feed/html": lambda h, n: send(h, 200, b"<!DOCTYPE html><html><body>Not a feed</body></html>"),
         "/feed/empty": lambda h, n: send(h, 200, rss([]), "application/rss+xml"),
+        "/feed/main": lambda h, n: send(
+            h,
+            200,
+            rss([(p, p, g) for p, g, _ in MAIN_ITEMS], dates=[d for *_, d in MAIN_ITEMS]),
+            "application/rss+xml",
+        ),
+        **{path: _page(body) for path, body in PAGES.items()},
     }
 
 
