@@ -133,3 +133,5 @@ def apply_prefect_environment(settings: Settings) -> None:
     """Set the Prefect variables the user has not set; call before importing prefect."""
     for key, value in prefect_environment(settings).items():
         os.environ.setdefault(key, value)
+    # Prefect's SQLite cannot create missing parent folders.
+    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)

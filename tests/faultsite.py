@@ -132,6 +132,13 @@ def default_routes(site: FaultSite) -> dict[str, Callable[[BaseHTTPRequestHandle
         "/feed/cp1251": lambda h, n: send(h, 200, cp1251, "application/rss+xml"),
         "/feed/html": lambda h, n: send(h, 200, b"<!DOCTYPE html><html><body>Not a feed</body></html>"),
         "/feed/empty": lambda h, n: send(h, 200, rss([]), "application/rss+xml"),
+        "/feed/crash": lambda h, n: send(
+            h,
+            200,
+            rss(
+                [("a", "/good/1", "c1"), ("b", "/good/2", "c2"), ("s", "/slow", "c3"), ("c", "/good/3", "c4")]
+            ),
+        ),
         "/feed/main": lambda h, n: send(
             h,
             200,
