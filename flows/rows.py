@@ -136,3 +136,13 @@ def run_tables(summary: RunSummary, prev_state: dict[str, tuple[Any, ...]], flow
         "feed_fetches": columns(fetches),
         "runs": columns([run]),
     }
+
+
+def reextract_tables(docs: Sequence[Processed], run_id: str, at: datetime) -> dict[str, Columns]:
+    """Rows that rebuild these entries' articles: the old ones are deleted in the same transaction."""
+    tables = batch_tables(docs, run_id, at)
+    entries = tables.pop("entries", {})
+    keep = ("entry_key", "outcome", "detail", "article_id")
+    tables["entry_outcomes"] = {k: entries[k] for k in keep} if entries else {}
+    tables["replaced"] = columns([{"article_id": d.item.key} for d in docs])
+    return tables

@@ -159,8 +159,13 @@ def _stored_candidates(db: Path, fps: Sequence[Fingerprint], url_keys: set[str])
     return out
 
 
-def dedup(db: Path, docs: Sequence[Processed], near: float, contain: float) -> list[Processed]:
-    """Decide, for every extracted article, whether it copies a stored or batch article."""
+def dedup(
+    db: Path, docs: Sequence[Processed], near: float, contain: float, exclude_batch: bool = False
+) -> list[Processed]:
+    """Decide, for every extracted article, whether it copies a stored or batch article.
+
+    exclude_batch: the batch's own stored rows are being rebuilt (reextract) and are not candidates.
+    """
     batch = [
         Candidate(d.item.key, d.fingerprint, d.article.published_at, None, canonical_key(d))
         for d in docs
@@ -168,6 +173,9 @@ def dedup(db: Path, docs: Sequence[Processed], near: float, contain: float) -> l
     ]
     keys = {c.canonical_key for c in batch if c.canonical_key}
     stored = _stored_candidates(db, [c.fingerprint for c in batch], keys) if batch else []
+    if exclude_batch:
+        ids = {c.article_id for c in batch}
+        stored = [c for c in stored if c.article_id not in ids and c.duplicate_of not in ids]
     decisions: dict[str, Decision] = {d.article_id: d for d in decide(batch, stored, near, contain)}
     return [replace(d, decision=decisions.get(d.item.key)) for d in docs]
 

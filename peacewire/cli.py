@@ -26,6 +26,7 @@ EXAMPLES = {
         '  peacewire query --format csv "SELECT * FROM v_unique_relevant_articles" > talks.csv'
     ),
     "feeds": ("examples:\n  peacewire feeds\n  peacewire feeds --format csv > feed-health.csv"),
+    "reextract": "examples:\n  peacewire reextract\n  peacewire reextract --db data/other.duckdb",
     "serve": "examples:\n  peacewire serve\n  PEACEWIRE_CRON='0 */6 * * *' peacewire serve",
 }
 
@@ -63,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
                         epilog=EXAMPLES["feeds"], formatter_class=fmt)  # fmt: skip
     fd.add_argument("--db", type=Path, help="warehouse file")
     fd.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    rx = sub.add_parser("reextract", help="rebuild feed articles from the raw archive (no network)",
+                        epilog=EXAMPLES["reextract"], formatter_class=fmt)  # fmt: skip
+    rx.add_argument("--db", type=Path, help="warehouse file")
     sub.add_parser(
         "serve",
         help="serve the daily deployment (Prefect)",
@@ -130,6 +134,19 @@ def cmd_feeds(s: Settings, args: argparse.Namespace) -> int:
     return cmd_query(s, args)
 
 
+def cmd_reextract(s: Settings, args: argparse.Namespace) -> int:
+    _check_ingest_inputs(s)
+    apply_prefect_environment(s)
+    from flows.reextract import reextract
+
+    try:
+        tally = reextract(db=str(s.db))
+    except Exception as exc:
+        raise UserError(f"reextract failed: {type(exc).__name__}: {exc}") from None
+    output.print_rows(["outcome", "entries"], sorted(tally.items()), "table")
+    return 0
+
+
 def cmd_serve(s: Settings, args: argparse.Namespace) -> int:
     apply_prefect_environment(s)
     from deployments import serve_all
@@ -138,7 +155,13 @@ def cmd_serve(s: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: dict[str, Any] = {"ingest": cmd_ingest, "query": cmd_query, "feeds": cmd_feeds, "serve": cmd_serve}
+COMMANDS: dict[str, Any] = {
+    "ingest": cmd_ingest,
+    "query": cmd_query,
+    "feeds": cmd_feeds,
+    "reextract": cmd_reextract,
+    "serve": cmd_serve,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,8 +19,8 @@ from warehouse.db import opened, sql
 Columns = Mapping[str, Sequence[Any]]
 # Load order matters only for readability; everything is one transaction.
 TABLES = (
-    "feeds", "raw_pages", "articles", "duplicates", "minhash_bands", "labels", "entries",
-    "feed_state", "feed_fetches", "runs",
+    "replaced", "feeds", "raw_pages", "articles", "duplicates", "minhash_bands", "labels", "entries",
+    "entry_outcomes", "feed_state", "feed_fetches", "runs",
 )  # fmt: skip
 SCHEMAS: dict[str, dict[str, pa.DataType]] = {
     "articles": {"authors": pa.list_(pa.string()), "minhash": pa.binary(),

@@ -152,3 +152,19 @@ def test_feeds_not_due_are_not_polled(runs: Any) -> None:
         db, "SELECT interval_s, next_poll_at > now() FROM feed_state WHERE feed_id = 'frontline'"
     )[0]
     assert interval == 3600 * 3 // 4 and due  # 1 h halved (new entries), then x1.5 (none): 45 min
+
+
+def test_reextract_rebuilds_from_the_archive_without_network(runs: Any) -> None:
+    """The fixture site is stopped by now: reextract can only read the raw archive."""
+    from flows.reextract import reextract
+
+    _, db, _, counts, *_ = runs
+    outcomes = dict(q(db, "SELECT entry_key, outcome FROM entries"))
+    with duckdb.connect(str(db)) as conn:  # damage one article as a bad extractor would
+        conn.execute("UPDATE articles SET text = 'x', word_count = 1 WHERE url LIKE '%uk-talks%'")
+    tally = reextract(db=str(db))
+    assert tally == {"loaded": 8, "duplicate": 6, "not_article": 1}
+    assert {t: q(db, f"SELECT count(*) FROM {t}")[0][0] for t in TABLES} == counts
+    assert dict(q(db, "SELECT entry_key, outcome FROM entries")) == outcomes
+    text, words = q(db, "SELECT text, word_count FROM articles WHERE url LIKE '%uk-talks%'")[0]
+    assert "Умєров" in text and words > 100
