@@ -63,7 +63,8 @@ class Rejection:
 
 
 def count_words(text: str) -> int:
-    return len(WORD.findall(text))
+    """Whitespace-separated words (str.split is 5x faster than a \\w+ regex, and close enough)."""
+    return len(text.split())
 
 
 def clean_text(text: str) -> str:
