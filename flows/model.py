@@ -28,6 +28,7 @@ class Item:
     url: str | None = None
     guid: str | None = None
     guid_key: str | None = None
+    alias_key: str | None = None  # key of the link the feed gave, when it differs (Google News)
     feed_id: str | None = None
     outlet: str | None = None
     title: str = ""

@@ -17,6 +17,7 @@ from extractors import http, schedule
 from extractors.dedup import Candidate, Decision, Fingerprint, band_buckets, decide
 from extractors.feedlist import FeedConfig
 from extractors.feeds import FeedEntry, parse_feed
+from extractors.googlenews import publisher_url
 from extractors.urls import InvalidURL, guid_key, url_key
 from flows import rows
 from flows.model import FeedResult, Item, Page, Processed
@@ -85,12 +86,14 @@ def parse_poll(
 def entry_item(feed: FeedConfig, entry: FeedEntry) -> Item | None:
     if not entry.link:
         return None
+    link = publisher_url(entry.link) or entry.link
     try:
-        key = url_key(entry.link)
+        key = url_key(link)
+        alias = url_key(entry.link) if link != entry.link else None
     except InvalidURL:
         return None
     return Item(
-        key=key, source="feed", url=entry.link, guid=entry.guid,
+        key=key, source="feed", url=link, alias_key=alias, guid=entry.guid,
         guid_key=guid_key(feed.id, entry.guid) if entry.guid else None, feed_id=feed.id,
         outlet=feed.outlet, title=entry.title, summary=entry.content or entry.summary,
         feed_date=entry.published_at, language=feed.language,
@@ -99,7 +102,8 @@ def entry_item(feed: FeedConfig, entry: FeedEntry) -> Item | None:
 
 def known_keys(db: Path, items: Sequence[Item]) -> set[str]:
     probe: dict[str, list[Any]] = {"entry_key": [i.key for i in items],
-                                   "guid_key": [i.guid_key for i in items]}  # fmt: skip
+                                   "guid_key": [i.guid_key for i in items],
+                                   "alias_key": [i.alias_key for i in items]}  # fmt: skip
     rows = wh.read(db, "read_known_entries", {"max_attempts": MAX_PAGE_ATTEMPTS}, {"probe": probe})
     return {row[0] for row in rows}
 

@@ -8,6 +8,7 @@ before any connection is made.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import threading
 import time
@@ -45,6 +46,13 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
 <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]>
 <rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title><link>/good/laughs</link></item></channel></rss>"""
+
+
+def google_link(url: str) -> str:
+    """A classic Google News article link: protobuf carrying the URL, base64url-encoded."""
+    raw = b"\x08\x13\x22" + bytes([len(url)]) + url.encode() + b"\xd2\x01\x00"
+    article_id = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return f"https://news.google.com/rss/articles/{article_id}?oc=5"
 
 
 def rss(items: list[tuple[str, str, str]], encoding: str = "utf-8", declared: str = "utf-8",
@@ -96,6 +104,12 @@ def _page(body: bytes) -> Callable[[BaseHTTPRequestHandler, int], None]:
     return lambda h, n: send(h, 200, body)
 
 
+def main_feed(site: FaultSite) -> bytes:
+    """MAIN_ITEMS, plus a Google News link that encodes this site's /good/7."""
+    items = [(p, p, g) for p, g, _ in MAIN_ITEMS] + [("gn", google_link(site.url("/good/7")), "gn-1")]
+    return rss(items, dates=[d for *_, d in MAIN_ITEMS] + [""])
+
+
 def default_routes(site: FaultSite) -> dict[str, Callable[[BaseHTTPRequestHandler, int], None]]:
     bomb = gzip.compress(b"\0" * 50_000_000)  # 50 MB of zeros in ~50 KB
     cp1251 = rss([("Переговоры в Женеве", "/good/cp1251", "cp1251-1")], encoding="cp1251", declared="utf-8")
@@ -139,12 +153,8 @@ def default_routes(site: FaultSite) -> dict[str, Callable[[BaseHTTPRequestHandle
                 [("a", "/good/1", "c1"), ("b", "/good/2", "c2"), ("s", "/slow", "c3"), ("c", "/good/3", "c4")]
             ),
         ),
-        "/feed/main": lambda h, n: send(
-            h,
-            200,
-            rss([(p, p, g) for p, g, _ in MAIN_ITEMS], dates=[d for *_, d in MAIN_ITEMS]),
-            "application/rss+xml",
-        ),
+        "/feed/main": lambda h, n: send(h, 200, main_feed(site), "application/rss+xml"),
+        "/good/7": _page(PAGES["/good/4"]),
         **{path: _page(body) for path, body in PAGES.items()},
     }
 

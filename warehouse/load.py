@@ -31,7 +31,7 @@ SCHEMAS: dict[str, dict[str, pa.DataType]] = {
     "raw_pages": {"body_zlib": pa.binary()},
     "minhash_bands": {"band": pa.int16(), "bucket": pa.int64()},
     "duplicates": {"similarity": pa.float64()},
-    "probe": {"entry_key": pa.string(), "guid_key": pa.string()},
+    "probe": {"entry_key": pa.string(), "guid_key": pa.string(), "alias_key": pa.string()},
     "probe_bands": {"band": pa.int16(), "bucket": pa.int64()},
     "probe_hashes": {"text_hash": pa.string()},
     "probe_urls": {"url_key": pa.string()},

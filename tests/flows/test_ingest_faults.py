@@ -27,6 +27,7 @@ EXPECTED = {
     "/huge": "too_large", "/gzip-bomb": "too_large", "/private/page": "blocked",
     "/latest/meta-data/": "blocked", "/good/laughs": "fetch_error",
     "/good/6": None,  # same GUID as /good/5 in the same feed: `known`, never fetched
+    "/good/7": "duplicate",  # reached through a Google News link, decoded; same text as /good/4
 }  # fmt: skip
 TABLES = ("articles", "labels", "duplicates", "minhash_bands", "raw_pages", "entries")
 
@@ -68,6 +69,12 @@ def test_every_fault_ends_in_its_outcome(faults: Any) -> None:
     assert site.hits["/good/6"] == 0 and first["tally"]["known"] == 2
 
 
+def test_google_news_link_is_fetched_from_the_publisher(faults: Any) -> None:
+    _, db, *_ = faults
+    url, alias = q(db, "SELECT url, alias_key FROM entries WHERE url LIKE '%/good/7'")[0]
+    assert url.startswith("http://127.0.0.1:") and alias is not None
+
+
 def test_feed_faults_are_recorded(faults: Any) -> None:
     _, db, first, *_ = faults
     by_feed = {f["feed"]: f for f in first["feeds"]}
@@ -87,7 +94,7 @@ def test_feed_faults_are_recorded(faults: Any) -> None:
 def test_good_articles_are_loaded_with_their_dates(faults: Any) -> None:
     _, db, *_ = faults
     rows = dict(q(db, "SELECT url, date_source FROM articles WHERE source = 'feed' AND url LIKE '%/good/%'"))
-    assert len(rows) == 6
+    assert len(rows) == 7  # /good/1-5, /good/cp1251, /good/7 (copies are stored too)
     future = q(db, "SELECT published_at < now() FROM articles WHERE url LIKE '%/good/3'")[0][0]
     assert future  # the feed said 2100; the page's own date is used
 
@@ -106,5 +113,5 @@ def test_feeds_command_flags_the_failing_feed(faults: Any, capsys: pytest.Captur
     assert cli(["feeds", "--db", str(db), "--format", "json"]) == 0
     rows = {r["feed_id"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["refused"]["status"] == "failing" and rows["refused"]["failures"] == 2
-    assert rows["main"]["status"] == "ok" and rows["main"]["entries"] == 18  # 19 items, one GUID repeated
+    assert rows["main"]["status"] == "ok" and rows["main"]["entries"] == 19  # 20 items, one GUID repeated
     assert rows["html"]["status"] == "failing"

@@ -13,6 +13,9 @@ ALTER TABLE feed_fetches ADD COLUMN charset VARCHAR;
 -- The archived body of every fetched entry, so `peacewire reextract` can rebuild
 -- articles (and retry no_text / not_article pages) without the network.
 ALTER TABLE entries ADD COLUMN raw_hash VARCHAR;
+-- The key of the link as the feed gave it, when we fetched another URL (a Google
+-- News link decoded to the publisher's): an alias for "already seen".
+ALTER TABLE entries ADD COLUMN alias_key VARCHAR;
 -- Adaptive polling: a feed is polled again at next_poll_at (see extractors/schedule.py).
 ALTER TABLE feed_state ADD COLUMN interval_s INTEGER;
 ALTER TABLE feed_state ADD COLUMN next_poll_at TIMESTAMPTZ;
