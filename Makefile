@@ -16,6 +16,7 @@ help:
 	@echo "make check   lint + typecheck + tests (what CI runs)"
 	@echo "make eval    quality gates on ../shared/benchmarks (extraction F1, dates)"
 	@echo "make bench   throughput / memory benchmark on ../shared/benchmarks"
+	@echo "make bench-dedup   dedup precision / recall per kind of copy"
 	@echo "make serve   serve the daily deployment (cron from PEACEWIRE_CRON)"
 
 $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
@@ -49,6 +50,9 @@ check: lint typecheck test
 
 eval: $(STAMP)
 	$(BIN)/python -m bench.eval_extraction --shared $(SHARED)
+
+bench-dedup: $(STAMP)
+	$(BIN)/python -m bench.dedup --shared $(SHARED)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.pipeline --shared $(SHARED)

@@ -63,8 +63,9 @@ class Settings(BaseSettings):
     # Fewer words than this is not an article body (teasers, error pages).
     min_words: int = Field(default=80, ge=1)
 
-    # Estimated Jaccard (word 5-shingles) from which two texts are near-duplicates.
-    near_dup_threshold: float = Field(default=0.5, gt=0, le=1)
+    # Estimated Jaccard (word 3-shingles) from which two texts are near-duplicates
+    # (make bench-dedup: 0.35 keeps precision 1.000 and finds 99 % of copies with 15 % of words edited).
+    near_dup_threshold: float = Field(default=0.35, gt=0, le=1)
     # Share of the shorter text found in the longer one from which it is a copy.
     containment_threshold: float = Field(default=0.8, gt=0, le=1)
     # Relevance score from which an article is about the negotiations.
