@@ -24,8 +24,22 @@ def ingest_deployment(settings: Settings) -> Any:
     )
 
 
+def maintenance_deployments(settings: Settings) -> list[Any]:
+    """Retag and reextract: no schedule, run on demand (`prefect deployment run 'retag/retag'`)."""
+    from flows.reextract import reextract
+    from flows.retag import retag
+
+    params = {"db": str(settings.db.resolve())}
+    return [
+        retag.to_deployment(name="retag", parameters=params, tags=["peacewire", "maintenance"],
+                            description="Label every stored article again after a taxonomy edit."),
+        reextract.to_deployment(name="reextract", parameters=params, tags=["peacewire", "maintenance"],
+                                description="Rebuild feed articles from the raw archive (no network)."),
+    ]  # fmt: skip
+
+
 def build(settings: Settings) -> list[Any]:
-    return [ingest_deployment(settings)]
+    return [ingest_deployment(settings), *maintenance_deployments(settings)]
 
 
 def serve_all(settings: Settings) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from extractors import schedule
 from extractors.feedlist import FeedConfig
+from extractors.tagging import Tags
 from extractors.urls import InvalidURL, canonical_url, url_key
 from flows.model import FeedResult, Page, Processed, RunSummary
 
@@ -147,3 +148,15 @@ def reextract_tables(docs: Sequence[Processed], run_id: str, at: datetime) -> di
     tables["entry_outcomes"] = {k: entries[k] for k in keep} if entries else {}
     tables["replaced"] = columns([{"article_id": d.item.key} for d in docs])
     return tables
+
+
+def retag_tables(ids: Sequence[str], tags: Sequence[Tags]) -> dict[str, Columns]:
+    """New labels, relevance and label arrays for these articles (old labels deleted first)."""
+    arts = [{"article_id": a, "relevance": t.relevance, "taxonomy_version": t.taxonomy_version,
+             "proposals": sorted(h.label for h in t.labels if h.kind == "proposal"),
+             "actors": sorted(h.label for h in t.labels if h.kind == "actor")}
+            for a, t in zip(ids, tags, strict=True)]  # fmt: skip
+    labels = [{"article_id": a, "kind": h.kind, "label": h.label, "mentions": h.mentions,
+               "first_offset": h.first_offset, "evidence": h.evidence, "taxonomy_version": t.taxonomy_version}
+              for a, t in zip(ids, tags, strict=True) for h in t.labels]  # fmt: skip
+    return {"retagged": columns(arts), "labels": columns(labels)}

@@ -27,6 +27,7 @@ EXAMPLES = {
     ),
     "feeds": ("examples:\n  peacewire feeds\n  peacewire feeds --format csv > feed-health.csv"),
     "reextract": "examples:\n  peacewire reextract\n  peacewire reextract --db data/other.duckdb",
+    "retag": "examples:\n  peacewire retag      # after editing seeds/taxonomy.toml (bump its version)",
     "serve": "examples:\n  peacewire serve\n  PEACEWIRE_CRON='0 */6 * * *' peacewire serve",
 }
 
@@ -67,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     rx = sub.add_parser("reextract", help="rebuild feed articles from the raw archive (no network)",
                         epilog=EXAMPLES["reextract"], formatter_class=fmt)  # fmt: skip
     rx.add_argument("--db", type=Path, help="warehouse file")
+    rt = sub.add_parser("retag", help="label every stored article again with the current taxonomy",
+                        epilog=EXAMPLES["retag"], formatter_class=fmt)  # fmt: skip
+    rt.add_argument("--db", type=Path, help="warehouse file")
     sub.add_parser(
         "serve",
         help="serve the daily deployment (Prefect)",
@@ -147,6 +151,19 @@ def cmd_reextract(s: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retag(s: Settings, args: argparse.Namespace) -> int:
+    _check_ingest_inputs(s)
+    apply_prefect_environment(s)
+    from flows.retag import retag
+
+    try:
+        result = retag(db=str(s.db))
+    except Exception as exc:
+        raise UserError(f"retag failed: {type(exc).__name__}: {exc}") from None
+    output.print_rows(list(result), [tuple(result.values())], "table")
+    return 0
+
+
 def cmd_serve(s: Settings, args: argparse.Namespace) -> int:
     apply_prefect_environment(s)
     from deployments import serve_all
@@ -160,6 +177,7 @@ COMMANDS: dict[str, Any] = {
     "query": cmd_query,
     "feeds": cmd_feeds,
     "reextract": cmd_reextract,
+    "retag": cmd_retag,
     "serve": cmd_serve,
 }
 

@@ -85,5 +85,11 @@ def test_serve_registers_the_daily_schedule(server: tuple[str, dict[str, str]], 
         assert dep["parameters"]["db"].endswith("peacewire.duckdb")
         flow = httpx.get(f"{api}/flows/{dep['flow_id']}", timeout=5).json()
         assert flow["name"] == "ingest"
+
+        def names() -> bool:
+            found = httpx.post(f"{api}/deployments/filter", json={}, timeout=5).json()
+            return {"daily", "retag", "reextract"} <= {d["name"] for d in found}
+
+        assert wait_for(names, 60, "the retag and reextract deployments")
     finally:
         stop(proc)

@@ -19,8 +19,8 @@ from warehouse.db import opened, sql
 Columns = Mapping[str, Sequence[Any]]
 # Load order matters only for readability; everything is one transaction.
 TABLES = (
-    "replaced", "feeds", "raw_pages", "articles", "duplicates", "minhash_bands", "labels", "entries",
-    "entry_outcomes", "feed_state", "feed_fetches", "runs",
+    "retagged", "replaced", "feeds", "raw_pages", "articles", "duplicates", "minhash_bands", "labels",
+    "entries", "entry_outcomes", "feed_state", "feed_fetches", "runs",
 )  # fmt: skip
 SCHEMAS: dict[str, dict[str, pa.DataType]] = {
     "articles": {"authors": pa.list_(pa.string()), "minhash": pa.binary(),
@@ -31,6 +31,8 @@ SCHEMAS: dict[str, dict[str, pa.DataType]] = {
     "raw_pages": {"body_zlib": pa.binary()},
     "minhash_bands": {"band": pa.int16(), "bucket": pa.int64()},
     "duplicates": {"similarity": pa.float64()},
+    "retagged": {"proposals": pa.list_(pa.string()), "actors": pa.list_(pa.string()),
+                 "relevance": pa.float64()},
     "probe": {"entry_key": pa.string(), "guid_key": pa.string(), "alias_key": pa.string()},
     "probe_bands": {"band": pa.int16(), "bucket": pa.int64()},
     "probe_hashes": {"text_hash": pa.string()},

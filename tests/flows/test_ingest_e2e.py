@@ -168,3 +168,24 @@ def test_reextract_rebuilds_from_the_archive_without_network(runs: Any) -> None:
     assert dict(q(db, "SELECT entry_key, outcome FROM entries")) == outcomes
     text, words = q(db, "SELECT text, word_count FROM articles WHERE url LIKE '%uk-talks%'")[0]
     assert "Умєров" in text and words > 100
+
+
+def test_retag_after_a_taxonomy_edit(runs: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.retag import retag
+    from tests.conftest import TAXONOMY
+
+    _, db, *_ = runs
+    edited = TAXONOMY.read_text().replace('version = "', 'version = "test-', 1)
+    edited = edited.replace('  "United Kingdom", ', '  "United Kingdom", "britische", ', 1)
+    (tmp_path / "taxonomy.toml").write_text(edited)
+    monkeypatch.setenv("PEACEWIRE_TAXONOMY", str(tmp_path / "taxonomy.toml"))
+    before = q(db, "SELECT count(*) FROM labels")[0][0]
+    result = retag(db=str(db))
+    assert result["articles"] == 19 and result["articles_per_second"] > 0
+    versions = {v for (v,) in q(db, "SELECT DISTINCT taxonomy_version FROM labels")}
+    assert len(versions) == 1 and versions.pop().startswith("test-")
+    uk = q(db, "SELECT url FROM v_labels JOIN articles USING (article_id) WHERE label = 'united-kingdom'")
+    assert [slug(u) for (u,) in uk] == ["de-talks"]
+    assert q(db, "SELECT count(*) FROM labels")[0][0] == before + 1
+    arrays = q(db, "SELECT list_contains(actors, 'united-kingdom') FROM articles WHERE url LIKE '%de-talks%'")
+    assert arrays == [(True,)]

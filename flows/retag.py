@@ -1,0 +1,64 @@
+"""The retag flow: label every stored article again with the current taxonomy.
+
+After an edit of seeds/taxonomy.toml (bump its version), `peacewire retag`
+replaces every article's labels, relevance and label arrays, one transaction
+per batch, tagging in a process pool; it reports articles per second.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from extractors.tagging import Tags
+from extractors.taxonomy import load_taxonomy
+from flows import rows, work
+from peacewire.settings import Settings, load_settings
+from warehouse import load as wh
+from warehouse.db import migrate, opened
+from warehouse.lock import ingest_lock
+
+
+@task(name="read-texts", cache_policy=NO_CACHE, persist_result=False)
+def read_texts(s: Settings, offset: int) -> list[tuple[str, str, str]]:
+    found = wh.read(s.db, "read_articles_for_retag", {"limit": s.batch_size, "offset": offset})
+    return [(str(a), str(t or ""), str(x)) for a, t, x in found]
+
+
+@task(name="tag", cache_policy=NO_CACHE, persist_result=False)
+def tag_batch(s: Settings, texts: Sequence[tuple[str, str, str]], pool: Any) -> list[Tags]:
+    jobs = [(f"{title or ''}\n{text}", s.taxonomy) for _, title, text in texts]
+    return work.map_batch(work.tag_text, jobs, pool, s.pool_min_batch)
+
+
+@task(name="replace-labels", cache_policy=NO_CACHE, persist_result=False)
+def replace_labels(s: Settings, ids: Sequence[str], tags: Sequence[Tags]) -> None:
+    wh.load(s.db, rows.retag_tables(ids, tags))
+
+
+@flow(name="retag", description="Label every stored article again with the current taxonomy.")
+def retag(db: str | None = None) -> dict[str, Any]:
+    s = load_settings().resolved(db=Path(db) if db else None)
+    version = load_taxonomy(s.taxonomy).version
+    log = get_run_logger()
+    start, done = time.perf_counter(), 0
+    with ingest_lock(s.db):
+        with opened(s.db, read_only=False) as conn:
+            migrate(conn, s.view_config())
+        pool = work.make_pool(s.workers)
+        try:
+            while texts := read_texts(s, done):
+                replace_labels(s, [t[0] for t in texts], tag_batch(s, texts, pool))
+                done += len(texts)
+                log.info("retagged %d articles with taxonomy %s", done, version)
+        finally:
+            if pool is not None:
+                pool.shutdown()
+    seconds = time.perf_counter() - start
+    return {"articles": done, "taxonomy_version": version, "seconds": round(seconds, 2),
+            "articles_per_second": round(done / seconds, 1) if seconds else 0.0}  # fmt: skip
