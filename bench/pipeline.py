@@ -25,6 +25,7 @@ import trafilatura
 from extractors.article import OPTIONS
 from flows import rows, stages, work
 from flows.model import Item, Page
+from flows.work import tag_text
 from peacewire.settings import PROJECT_ROOT, apply_prefect_environment, load_settings
 from warehouse import load as wh
 from warehouse.db import migrate, opened
@@ -95,6 +96,7 @@ def bench_pages(shared: Path, folder: Path) -> None:
     t_chain_n, _ = timed(lambda: chain(pages, pool, next(dbs)))
     if pool is not None:
         pool.shutdown()
+    bench_retag(folder)
     rate = len(pages) / t_alone
     print(f"trafilatura alone, 1 core        : {rate:7.1f} pages/s")
     print(f"whole chain, 1 core (inline)     : {len(pages) / t_chain1:7.1f} pages/s  "
@@ -102,6 +104,17 @@ def bench_pages(shared: Path, folder: Path) -> None:
     print(f"trafilatura alone, {cores} processes   : {len(pages) / t_alone_n:7.1f} pages/s")
     print(f"whole chain, {cores} worker processes  : {len(pages) / t_chain_n:7.1f} pages/s  "
           f"ratio {t_alone_n / t_chain_n:.2f} (same cores; target >= 0.80)")  # fmt: skip
+
+
+def bench_retag(folder: Path) -> None:
+    """Retag's stages (read texts, tag, replace labels) on the warehouse the chain filled, one core."""
+    db = folder / "chain7.duckdb"
+    texts = wh.read(db, "read_articles_for_retag", {"limit": 100_000, "offset": 0})
+    start = time.perf_counter()
+    tags = [tag_text((f"{t}\n{x}", TAXONOMY)) for _, t, x in texts]
+    wh.load(db, rows.retag_tables([a for a, _, _ in texts], tags))
+    seconds = time.perf_counter() - start
+    print(f"retag (tag + replace labels), 1 core: {len(texts) / seconds:7.1f} articles/s ({len(texts)} docs)")
 
 
 def peak_memory_mb() -> tuple[float, float]:
