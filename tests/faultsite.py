@@ -20,6 +20,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+# Addresses the client must refuse before connecting (they are never contacted: the
+# tests assert the refusal) and a host whose links are only decoded, never fetched.
+METADATA = "169.254.169.254"
+PRIVATE = "10.0.0.1"
+GOOGLE_NEWS = "news.google.com"
 SITE = Path(__file__).resolve().parent / "fixtures" / "site" / "articles"
 GOOD = (SITE / "uk-talks.html").read_bytes()
 GOOD2 = (SITE / "de-talks.html").read_bytes()
@@ -31,7 +36,7 @@ MAIN_ITEMS = [
     ("/redirect-good", "g3", ""), ("/throttled", "g4", ""), ("/flaky", "g5", ""),
     ("/notfound", "g6", ""), ("/gone", "g7", ""), ("/loop", "g8", ""), ("/to-private", "g9", ""),
     ("/to-metadata", "g10", ""), ("/to-file", "g11", ""), ("/huge", "g12", ""), ("/gzip-bomb", "g13", ""),
-    ("/private/page", "g14", ""), ("http://169.254.169.254/latest/meta-data/", "g15", ""),
+    ("/private/page", "g14", ""), (f"http://{METADATA}/latest/meta-data/", "g15", ""),
     ("/good/3", "g16", "Fri, 01 Jan 2100 00:00:00 GMT"), ("/good/4", "g17", ""),
     ("/good/5", "dup-guid", ""), ("/good/6", "dup-guid", ""),
 ]  # fmt: skip
@@ -52,7 +57,7 @@ def google_link(url: str) -> str:
     """A classic Google News article link: protobuf carrying the URL, base64url-encoded."""
     raw = b"\x08\x13\x22" + bytes([len(url)]) + url.encode() + b"\xd2\x01\x00"
     article_id = base64.urlsafe_b64encode(raw).decode().rstrip("=")
-    return f"https://news.google.com/rss/articles/{article_id}?oc=5"
+    return f"https://{GOOGLE_NEWS}/rss/articles/{article_id}?oc=5"
 
 
 def rss(items: list[tuple[str, str, str]], encoding: str = "utf-8", declared: str = "utf-8",
@@ -130,9 +135,9 @@ def default_routes(site: FaultSite) -> dict[str, Callable[[BaseHTTPRequestHandle
         "/error500": lambda h, n: send(h, 500, b"oops"),
         "/loop": lambda h, n: send(h, 302, headers={"Location": "/loop2"}),
         "/loop2": lambda h, n: send(h, 302, headers={"Location": "/loop"}),
-        "/to-private": lambda h, n: send(h, 302, headers={"Location": "http://10.0.0.1/secret"}),
+        "/to-private": lambda h, n: send(h, 302, headers={"Location": f"http://{PRIVATE}/secret"}),
         "/to-metadata": lambda h, n: send(
-            h, 302, headers={"Location": "http://169.254.169.254/latest/meta-data/"}
+            h, 302, headers={"Location": f"http://{METADATA}/latest/meta-data/"}
         ),
         "/to-file": lambda h, n: send(h, 302, headers={"Location": "file:///etc/passwd"}),
         "/redirect-good": lambda h, n: send(h, 301, headers={"Location": "/good/2"}),

@@ -46,7 +46,7 @@ def db(tmp_path: Path) -> Path:
 def test_bad_feeds_file_names_the_line(tmp_path: Path) -> None:
     feeds = tmp_path / "feeds.toml"
     feeds.write_text(
-        '[[feeds]]\nid = "a"\nurl = "https://x.example/"\noutlet = "X"\nlanguage = "en"\nfoo = 1\n'
+        '[[feeds]]\nid = "a"\nurl = "https://news.example.com/"\noutlet = "X"\nlanguage = "en"\nfoo = 1\n'
     )
     msg = one_line_error(run("ingest", "--feeds", str(feeds), "--db", str(tmp_path / "w.duckdb")))
     assert f"{feeds}:1: unknown key 'foo'" in msg

@@ -36,7 +36,7 @@ def test_default_feed_list_is_valid_and_broad() -> None:
     assert {"en", "uk", "ru"} <= {f.language for f in feeds} and len({f.language for f in feeds}) >= 4
 
 
-FEED = '[[feeds]]\nid = "a"\nurl = "https://x.example/rss"\noutlet = "X"\nlanguage = "en"\n'
+FEED = '[[feeds]]\nid = "a"\nurl = "https://news.example.com/rss"\noutlet = "X"\nlanguage = "en"\n'
 
 
 @pytest.mark.parametrize(
@@ -45,11 +45,11 @@ FEED = '[[feeds]]\nid = "a"\nurl = "https://x.example/rss"\noutlet = "X"\nlangua
         (FEED + "\n" + FEED, r"feeds\.toml:7: duplicate id 'a' \(first at line 1\)"),
         (
             FEED
-            + '\n[[feeds]]\nid = "b"\nurl = "https://x.example/b"\noutlet = "X"\nlanguage = "en"\ncolour = "red"\n',
+            + '\n[[feeds]]\nid = "b"\nurl = "https://news.example.com/b"\noutlet = "X"\nlanguage = "en"\ncolour = "red"\n',
             r"feeds\.toml:7: unknown key 'colour'",
         ),
         (FEED.replace('"en"', '"english"'), r"feeds\.toml:1: language 'english'"),
-        (FEED.replace("https://x.example/rss", "ftp://x"), "is not an http"),
+        (FEED.replace("https://news.example.com/rss", "ftp://x"), "is not an http"),
         ("[[feeds]\n", "not valid TOML"),
         ("", "no \\[\\[feeds\\]\\] tables"),
     ],

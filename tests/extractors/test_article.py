@@ -57,7 +57,7 @@ def test_feed_date_is_the_fallback() -> None:
 
 
 def test_real_battlefield_page() -> None:
-    art = extract_article(page("battlefield"), "https://globalnews.ca/news/11862251/", 80)
+    art = extract_article(page("battlefield"), URL, 80)
     assert isinstance(art, Article) and "Oreshnik" in art.text
 
 

@@ -18,7 +18,7 @@ def test_rss20_guardian() -> None:
     assert feed.ok and feed.format == "rss20" and not feed.degraded
     assert len(feed.entries) == 55
     first = feed.entries[0]
-    assert first.link and first.link.startswith("https://www.theguardian.com/")
+    assert first.link and first.link.startswith("https://") and "theguardian.com" in first.link
     assert first.guid and first.title and first.published_at is not None
     assert "<" not in first.summary  # HTML stripped once, here
 
@@ -54,7 +54,7 @@ def test_not_a_feed_is_reported_not_raised(name: str) -> None:
 
 
 def test_html_page_served_as_feed_is_named() -> None:
-    feed = parse_feed(b"<!DOCTYPE html><html><body><p>Hi</p></body></html>", "https://x.example/")
+    feed = parse_feed(b"<!DOCTYPE html><html><body><p>Hi</p></body></html>", "https://news.example.com/")
     assert not feed.ok and feed.problem == "an HTML page, not a feed"
 
 
@@ -65,6 +65,6 @@ def test_relative_links_resolve_against_the_feed_url() -> None:
 
 
 def test_missing_date_is_kept_as_none() -> None:
-    body = b'<rss version="2.0"><channel><title>t</title><item><title>a</title><link>https://x.example/a</link></item></channel></rss>'
-    entry = parse_feed(body, "https://x.example/").entries[0]
+    body = b'<rss version="2.0"><channel><title>t</title><item><title>a</title><link>https://news.example.com/a</link></item></channel></rss>'
+    entry = parse_feed(body, "https://news.example.com/").entries[0]
     assert entry.published_at is None

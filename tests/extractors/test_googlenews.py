@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from extractors.googlenews import is_google_news, publisher_url
-from tests.faultsite import google_link
+from tests.faultsite import GOOGLE_NEWS, google_link
 
-PUBLISHER = "https://kyivindependent.com/zelensky-umerov-geneva-talks/"
+PUBLISHER = "https://news.example.com/zelensky-umerov-geneva-talks/"
 
 
 def test_classic_ids_decode_to_the_publisher() -> None:
@@ -12,5 +12,5 @@ def test_classic_ids_decode_to_the_publisher() -> None:
 
 def test_other_links_are_left_alone() -> None:
     assert publisher_url(PUBLISHER) is None
-    assert not is_google_news("https://news.google.com/topstories")
-    assert publisher_url("https://news.google.com/rss/articles/AU_yqLnotbase64!!") is None
+    assert not is_google_news(f"https://{GOOGLE_NEWS}/topstories")
+    assert publisher_url(f"https://{GOOGLE_NEWS}/rss/articles/AU_yqLnotbase64!!") is None

@@ -10,7 +10,7 @@ import pytest
 from extractors.feeds import parse_feed
 from extractors.http import ClientConfig, Request, Response, fetch_many
 from extractors.netpolicy import parse_allow_list
-from tests.faultsite import FaultSite, closed_port, serve_faults
+from tests.faultsite import METADATA, FaultSite, closed_port, serve_faults
 
 CONFIG = ClientConfig("peacewire-test", timeout=2.0, retries=3, max_bytes=5_000_000, concurrency=8,
                       per_host=4, allow=parse_allow_list("127.0.0.0/8"))  # fmt: skip
@@ -86,7 +86,7 @@ def test_loopback_is_refused_without_the_allow_list(site: FaultSite) -> None:
     closed = ClientConfig("t", 2.0, 0, 1000, 1, 1)
     r = get(site, "/good/1", closed)
     assert r.outcome == "blocked" and "127.0.0.1" in (r.error or "")
-    assert fetch_many([Request("http://169.254.169.254/latest/")], closed)[0].outcome == "blocked"
+    assert fetch_many([Request(f"http://{METADATA}/latest/")], closed)[0].outcome == "blocked"
 
 
 def test_robots_disallow_and_crawl_delay(site: FaultSite) -> None:

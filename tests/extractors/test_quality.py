@@ -12,12 +12,12 @@ NOW = datetime(2026, 11, 22, tzinfo=UTC)
 @pytest.mark.parametrize(
     ("url", "page_type", "title", "words", "expected"),
     [
-        ("https://x.example/news/1", "video.other", "Watch", 500, "video page"),
-        ("https://x.example/tag/ukraine", "website", "Ukraine", 900, "index page"),
-        ("https://x.example/a/1", "article", "Page not found", 300, "error page"),
-        ("https://x.example/live/ukraine-talks", "article", "Live", 40, "live-blog shell"),
-        ("https://x.example/news/ukraine-talks", "article", "Talks resume", 500, None),
-        ("https://x.example/live/ukraine-talks", "article", "Live", 2000, None),
+        ("https://news.example.com/news/1", "video.other", "Watch", 500, "video page"),
+        ("https://news.example.com/tag/ukraine", "website", "Ukraine", 900, "index page"),
+        ("https://news.example.com/a/1", "article", "Page not found", 300, "error page"),
+        ("https://news.example.com/live/ukraine-talks", "article", "Live", 40, "live-blog shell"),
+        ("https://news.example.com/news/ukraine-talks", "article", "Talks resume", 500, None),
+        ("https://news.example.com/live/ukraine-talks", "article", "Live", 2000, None),
     ],
 )
 def test_not_article(url: str, page_type: str, title: str, words: int, expected: str | None) -> None:

@@ -14,17 +14,19 @@ Crawl-delay: 0.5
 
 
 def test_our_group_wins_over_the_wildcard() -> None:
-    ours = parse_robots(BODY, "peacewire/0.1 (+https://x.example)")
-    assert not ours.allows("https://x.example/no-peacewire/a") and ours.allows("https://x.example/private/a")
+    ours = parse_robots(BODY, "peacewire/0.1 (+https://news.example.com)")
+    assert not ours.allows("https://news.example.com/no-peacewire/a") and ours.allows(
+        "https://news.example.com/private/a"
+    )
     assert ours.crawl_delay == 2.5
 
 
 def test_wildcard_group_for_other_agents() -> None:
     other = parse_robots(BODY, "otherbot/1.0")
-    assert not other.allows("https://x.example/private/a") and other.crawl_delay == 0.5
+    assert not other.allows("https://news.example.com/private/a") and other.crawl_delay == 0.5
 
 
 def test_extremes() -> None:
-    assert ALLOW_ALL.allows("https://x.example/anything")
-    assert not DISALLOW_ALL.allows("https://x.example/anything")
+    assert ALLOW_ALL.allows("https://news.example.com/anything")
+    assert not DISALLOW_ALL.allows("https://news.example.com/anything")
     assert parse_robots("User-agent: *\nCrawl-delay: 86400\n", "a").crawl_delay == 30.0
