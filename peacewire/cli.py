@@ -138,28 +138,27 @@ def cmd_feeds(s: Settings, args: argparse.Namespace) -> int:
     return cmd_query(s, args)
 
 
-def cmd_reextract(s: Settings, args: argparse.Namespace) -> int:
+def _run_maintenance(s: Settings, name: str) -> dict[str, Any]:
+    """Run the reextract or retag flow on the warehouse (after the same checks as an ingest)."""
     _check_ingest_inputs(s)
     apply_prefect_environment(s)
-    from flows.reextract import reextract
+    import importlib
 
+    flow = getattr(importlib.import_module(f"flows.{name}"), name)
     try:
-        tally = reextract(db=str(s.db))
+        return dict(flow(db=str(s.db)))
     except Exception as exc:
-        raise UserError(f"reextract failed: {type(exc).__name__}: {exc}") from None
+        raise UserError(f"{name} failed: {type(exc).__name__}: {exc}") from None
+
+
+def cmd_reextract(s: Settings, args: argparse.Namespace) -> int:
+    tally = _run_maintenance(s, "reextract")
     output.print_rows(["outcome", "entries"], sorted(tally.items()), "table")
     return 0
 
 
 def cmd_retag(s: Settings, args: argparse.Namespace) -> int:
-    _check_ingest_inputs(s)
-    apply_prefect_environment(s)
-    from flows.retag import retag
-
-    try:
-        result = retag(db=str(s.db))
-    except Exception as exc:
-        raise UserError(f"retag failed: {type(exc).__name__}: {exc}") from None
+    result = _run_maintenance(s, "retag")
     output.print_rows(list(result), [tuple(result.values())], "table")
     return 0
 

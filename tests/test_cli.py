@@ -117,3 +117,14 @@ def test_ingest_with_limit_defers_the_rest(tmp_path: Path) -> None:
     with opened(tmp_path / "w.duckdb", read_only=True) as conn:
         assert conn.execute("SELECT count(*) FROM entries").fetchone() == (3,)
         assert conn.execute("SELECT count(*) FROM articles WHERE source = 'seed'").fetchone() == (5,)
+
+
+@pytest.mark.prefect
+def test_retag_and_reextract_commands(db: Path, tmp_path: Path) -> None:
+    env = {"PEACEWIRE_DATA_DIR": str(tmp_path / "data")}
+    retag = run("retag", "--db", str(db), env=env)
+    assert retag.returncode == 0, retag.stderr[-2000:]
+    assert "articles_per_second" in retag.stdout
+    reextract = run("reextract", "--db", str(db), env=env)
+    assert reextract.returncode == 0, reextract.stderr[-2000:]
+    assert "(0 rows)" in reextract.stdout  # an empty archive: nothing to rebuild
