@@ -98,6 +98,20 @@ def test_seed_labels_match_the_gold(runs: Any, gold: list[dict]) -> None:
             assert got == set(g[key]), (g["file"], kind)
 
 
+def test_story_views_show_the_syndication(runs: Any) -> None:
+    _, db, *_ = runs
+    stories = {r[0]: r for r in q(db, "SELECT original_id, copies, copy_outlets FROM v_stories")}
+    assert stories["seed:003_93d7f405470a9551"][1:] == (2, 1)  # its page and the republished copy
+    assert len(stories) == 5 and sum(r[1] for r in stories.values()) == 6
+    lag = q(
+        db,
+        "SELECT lag FROM v_story_copies JOIN articles a ON a.article_id = copy_id WHERE a.url LIKE '%seed-000%'",
+    )
+    assert (
+        lag[0][0] is not None and lag[0][0].total_seconds() == 0
+    )  # both dated 2026-02-21 (seed 003 has no date)
+
+
 def test_fixture_article_labels_and_relevance(runs: Any) -> None:
     _, db, *_ = runs
     expected = json.loads((FIXTURES / "gold" / "site-labels.json").read_text())
