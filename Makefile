@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: help install run demo test check lint typecheck eval bench bench-dedup clean serve
+.PHONY: help install run demo test check lint typecheck eval bench bench-dedup clean serve ui ui-stop
 
 help:
 	@echo "make run     create .venv, install, run one ingest (seeds + default feeds)"
@@ -17,7 +17,9 @@ help:
 	@echo "make eval    quality gates on ../shared/benchmarks (extraction F1, dates)"
 	@echo "make bench   throughput / memory benchmark on ../shared/benchmarks"
 	@echo "make bench-dedup   dedup precision / recall per kind of copy"
-	@echo "make serve   serve the daily deployment (cron from PEACEWIRE_CRON)"
+	@echo "make serve   serve the deployments (daily ingest: cron from PEACEWIRE_CRON)"
+	@echo "make ui      start a local Prefect server + UI on 127.0.0.1:4200; later runs report to it"
+	@echo "make ui-stop stop it"
 
 $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +37,12 @@ demo: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/peacewire serve
+
+ui: $(STAMP)
+	$(BIN)/python -m peacewire.ui start
+
+ui-stop: $(STAMP)
+	$(BIN)/python -m peacewire.ui stop
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

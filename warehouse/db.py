@@ -78,6 +78,17 @@ def applied(conn: duckdb.DuckDBPyConnection) -> set[int]:
 
 
 def migrate(conn: duckdb.DuckDBPyConnection, config: dict[str, Any]) -> list[str]:
+    """Apply pending migrations and the views; WarehouseError (one line) when the file does not fit."""
+    try:
+        return _migrate(conn, config)
+    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0]
+        raise WarehouseError(
+            f"cannot migrate the warehouse ({first}): is it from another peacewire?"
+        ) from None
+
+
+def _migrate(conn: duckdb.DuckDBPyConnection, config: dict[str, Any]) -> list[str]:
     """Apply pending migrations (one transaction each), then re-apply every view."""
     done = applied(conn)
     new = []

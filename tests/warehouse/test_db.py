@@ -87,3 +87,13 @@ def test_second_ingest_lock_fails_fast(tmp_path: Path) -> None:
             pass
     with ingest_lock(db):  # released
         pass
+
+
+def test_a_foreign_database_is_a_clear_error(tmp_path: Path) -> None:
+    db = tmp_path / "other.duckdb"
+    with opened(db, read_only=False) as conn:
+        conn.execute("CREATE TABLE schema_migrations (version INTEGER, name VARCHAR, applied_at TIMESTAMPTZ)")
+        conn.execute("INSERT INTO schema_migrations VALUES (1, '001_init', now()), (2, 'x', now())")
+        conn.execute("CREATE TABLE articles (id INTEGER)")
+        with pytest.raises(WarehouseError, match="cannot migrate the warehouse"):
+            migrate(conn, {"relevance_threshold": 0.5, "stalled_days": 7})

@@ -1,0 +1,79 @@
+"""`make ui` / `make ui-stop`: a local Prefect server (SQLite under the data folder) and its UI.
+
+start: launches `prefect server start` on 127.0.0.1, waits until it answers,
+and sets PREFECT_API_URL in the project's Prefect profile (data/prefect), so
+later `peacewire` runs report to it. stop: stops it and removes the setting,
+so runs go back to a temporary API.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from peacewire.settings import apply_prefect_environment, load_settings
+
+PORT = int(os.environ.get("PEACEWIRE_UI_PORT", "4200"))
+URL = f"http://127.0.0.1:{PORT}"
+
+
+def _prefect(*args: str) -> None:
+    subprocess.run([str(Path(sys.executable).with_name("prefect")), *args], check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+
+
+def _healthy() -> bool:
+    try:
+        with urllib.request.urlopen(f"{URL}/api/health", timeout=2) as resp:
+            return bool(resp.status == 200)
+    except OSError:
+        return False
+
+
+def start(home: Path) -> int:
+    if _healthy():
+        print(f"a Prefect server already answers on {URL}")
+        return 0
+    log = (home / "server.log").open("ab")
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("prefect")), "server", "start", "--host",
+                             "127.0.0.1", "--port", str(PORT)], stdout=log, stderr=log,
+                            start_new_session=True)  # fmt: skip
+    (home / "server.pid").write_text(str(proc.pid))
+    deadline = time.monotonic() + 120
+    while not _healthy():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            print(f"the Prefect server did not start; see {home / 'server.log'}", file=sys.stderr)
+            return 1
+        time.sleep(1)
+    _prefect("config", "set", f"PREFECT_API_URL={URL}/api")
+    print(f"Prefect UI: {URL}  (peacewire runs now report to it; `make ui-stop` stops it)")
+    return 0
+
+
+def stop(home: Path) -> int:
+    pid_file = home / "server.pid"
+    if pid_file.exists():
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(int(pid_file.read_text()), signal.SIGTERM)
+        pid_file.unlink()
+    _prefect("config", "unset", "PREFECT_API_URL", "-y")
+    print("Prefect server stopped; runs use a temporary API again")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    settings = load_settings()
+    apply_prefect_environment(settings)
+    home = Path(os.environ["PREFECT_HOME"])
+    os.environ.pop("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", None)
+    return start(home) if argv[:1] == ["start"] else stop(home)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
