@@ -39,11 +39,12 @@ def client_config(s: Settings, max_bytes: int) -> http.ClientConfig:
 
 
 @task(name="prepare-warehouse", cache_policy=NO_CACHE, persist_result=False)
-def prepare_warehouse(s: Settings, feeds: Sequence[FeedConfig]) -> list[str]:
+def prepare_warehouse(s: Settings, feeds: Sequence[FeedConfig]) -> stages.FeedState:
+    """Migrate, register the feeds, and return their stored state."""
     with opened(s.db, read_only=False) as conn:
-        applied = migrate(conn, s.view_config())
+        migrate(conn, s.view_config())
     wh.load(s.db, rows.feed_tables(feeds, stages.now()))
-    return applied
+    return stages.feed_state(s.db)
 
 
 @task(name="read-seeds", cache_policy=NO_CACHE, persist_result=False)
@@ -56,17 +57,17 @@ def read_seeds(s: Settings) -> list[Item]:
 
 
 @task(name="fetch-feeds", cache_policy=NO_CACHE, persist_result=False)
-def fetch_feeds(s: Settings, feeds: Sequence[FeedConfig]) -> list[http.Response]:
-    requests = stages.feed_requests(feeds, s.db)
+def fetch_feeds(s: Settings, feeds: Sequence[FeedConfig], state: stages.FeedState) -> list[http.Response]:
+    requests = stages.feed_requests(feeds, state)
     return http.fetch_many(requests, client_config(s, s.max_feed_bytes))
 
 
 @task(name="parse-feeds", cache_policy=NO_CACHE, persist_result=False)
 def parse_feeds(
-    s: Settings, feeds: Sequence[FeedConfig], responses: Sequence[http.Response]
+    feeds: Sequence[FeedConfig], responses: Sequence[http.Response], state: stages.FeedState
 ) -> list[tuple[FeedResult, list[FeedEntry]]]:
-    previous = stages.stored_body_hashes(s.db)
-    return [stages.parse_poll(f, r, previous.get(f.id)) for f, r in zip(feeds, responses, strict=True)]
+    return [stages.parse_poll(f, r, state[f.id][3] if f.id in state else None)
+            for f, r in zip(feeds, responses, strict=True)]  # fmt: skip
 
 
 @task(name="select-new-entries", cache_policy=NO_CACHE, persist_result=False)
@@ -130,10 +131,9 @@ def load_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> Counter[s
 
 
 @task(name="finish-run", cache_policy=NO_CACHE, persist_result=False)
-def finish_run(s: Settings, summary: RunSummary, version: str, status: str) -> None:
-    prev = {row[0]: row for row in wh.read(s.db, "read_feed_state")}
+def finish_run(s: Settings, summary: RunSummary, state: stages.FeedState, version: str, status: str) -> None:
     flow_run_id = str(runtime.flow_run.id) if runtime.flow_run.id else None
-    wh.load(s.db, rows.run_tables(summary, prev, flow_run_id, version, status))
+    wh.load(s.db, rows.run_tables(summary, state, flow_run_id, version, status))
 
 
 def article_flags(article: Any) -> list[str]:
@@ -177,10 +177,10 @@ def ingest(
     log = get_run_logger()
     summary = RunSummary(new_run_id(), stages.now())
     with ingest_lock(s.db):
-        prepare_warehouse(s, feed_list)
+        state = prepare_warehouse(s, feed_list)
         seeds = read_seeds(s)
-        due, not_due = stages.due_feeds(feed_list, s.db, force, summary.started_at)
-        polled = parse_feeds(s, due, fetch_feeds(s, due))
+        due, not_due = stages.due_feeds(feed_list, state, force, summary.started_at)
+        polled = parse_feeds(due, fetch_feeds(s, due, state), state)
         polled_results, items, tally = select_new(s, due, polled, limit)
         summary.feeds = polled_results + not_due
         summary.tally.update(tally)
@@ -191,6 +191,6 @@ def ingest(
         _ingest_batches(s, seeds, summary)
         _ingest_batches(s, items, summary)
         summary.finished_at = stages.now()
-        finish_run(s, summary, version, "completed")
+        finish_run(s, summary, state, version, "completed")
     publish_artifacts(summary)
     return summary_dict(summary)

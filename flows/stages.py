@@ -34,11 +34,18 @@ def now() -> datetime:
 # ----------------------------------------------------------------- feeds
 
 
+FeedState = dict[str, tuple[Any, ...]]
+
+
+def feed_state(db: Path) -> FeedState:
+    """Every feed's stored state (validators, body hash, failures, schedule), read once per run."""
+    return {row[0]: row for row in wh.read(db, "read_feed_state")}
+
+
 def due_feeds(
-    feeds: Sequence[FeedConfig], db: Path, force: bool, at: datetime
+    feeds: Sequence[FeedConfig], state: FeedState, force: bool, at: datetime
 ) -> tuple[list[FeedConfig], list[FeedResult]]:
     """The feeds to poll now, and a not_due result for the others (all of them with force)."""
-    state = {row[0]: row for row in wh.read(db, "read_feed_state")}
     due, skipped = [], []
     for f in feeds:
         next_at = state[f.id][8] if f.id in state else None
@@ -51,14 +58,9 @@ def due_feeds(
     return due, skipped
 
 
-def feed_requests(feeds: Sequence[FeedConfig], db: Path) -> list[http.Request]:
-    state = {row[0]: row for row in wh.read(db, "read_feed_state")}
+def feed_requests(feeds: Sequence[FeedConfig], state: FeedState) -> list[http.Request]:
     return [http.Request(f.url, *(state[f.id][1:3] if f.id in state else (None, None)))
             for f in feeds]  # fmt: skip
-
-
-def stored_body_hashes(db: Path) -> dict[str, str | None]:
-    return {row[0]: row[3] for row in wh.read(db, "read_feed_state")}
 
 
 def body_hash(body: bytes) -> str:
