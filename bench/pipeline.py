@@ -32,6 +32,8 @@ from warehouse.db import migrate, opened
 
 TAXONOMY = PROJECT_ROOT / "seeds" / "taxonomy.toml"
 
+CONFIG = load_settings({}).view_config()  # the settings' defaults, as an ingest writes them
+
 
 def real_pages(shared: Path) -> list[tuple[str, bytes]]:
     pages = []
@@ -75,7 +77,7 @@ def chain(pages: list[tuple[str, bytes]], pool: Any, db: Path) -> dict[str, int]
 def fresh_db(folder: Path, name: str) -> Path:
     db = folder / name
     with opened(db, read_only=False) as conn:
-        migrate(conn, {"relevance_threshold": 0.5})
+        migrate(conn, CONFIG)
     return db
 
 

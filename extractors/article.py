@@ -19,7 +19,6 @@ from extractors.charset import decode
 from extractors.language import detect_language, html_language
 from extractors.quality import date_flag, is_truncated, not_article_reason
 
-WORD = re.compile(r"\w+")
 # Chosen by measurement on the Zyte benchmark (make eval; docs/decisions.md):
 # favor_precision + no comments: F1 0.964; plus the recall pass for pages where
 # it finds almost nothing: 0.969. deduplicate=False: trafilatura's cross-document

@@ -88,11 +88,6 @@ def process_batch(
     return map_batch(_process_star, jobs, pool, min_batch)
 
 
-def retag(texts: Sequence[str], taxonomy: Path) -> list[Tags]:
-    m = matcher_for(taxonomy)
-    return [tag(m, t) for t in texts]
-
-
 def tag_text(job: tuple[str, Path]) -> Tags:
     """Tags of one text with the taxonomy at a path (pool-friendly: one picklable argument)."""
     return tag(matcher_for(job[1]), job[0])

@@ -14,6 +14,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from extractors.netpolicy import parse_allow_list
+from extractors.schedule import PAUSE_AFTER
 
 PREFIX = "PEACEWIRE_"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +90,8 @@ class Settings(BaseSettings):
 
     def view_config(self) -> dict[str, object]:
         """Settings the SQL views read from the warehouse's config table."""
-        return {"relevance_threshold": self.relevance_threshold, "stalled_days": self.stalled_days}
+        return {"relevance_threshold": self.relevance_threshold, "stalled_days": self.stalled_days,
+                "pause_after": PAUSE_AFTER}  # fmt: skip
 
     def resolved(self, **overrides: object) -> Settings:
         """A copy with CLI options applied (None means: keep the setting)."""

@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 
 from peacewire.devsite import serve, write_feed_list
+from peacewire.settings import load_settings
 from tests.conftest import ROOT, SITE
 from warehouse.db import migrate, opened
 from warehouse.lock import ingest_lock
+
+CONFIG = load_settings({}).view_config()  # the settings' defaults, as an ingest writes them
 
 
 def run(
@@ -39,7 +42,7 @@ def one_line_error(p: subprocess.CompletedProcess[str]) -> str:
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "w.duckdb"
     with opened(path, read_only=False) as conn:
-        migrate(conn, {"relevance_threshold": 0.5})
+        migrate(conn, CONFIG)
     return path
 
 

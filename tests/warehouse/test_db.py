@@ -5,6 +5,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from peacewire.settings import load_settings
 from warehouse import load as wh
 from warehouse.db import WarehouseError, connect, migrate, migrations, opened
 from warehouse.lock import ingest_lock
@@ -12,19 +13,21 @@ from warehouse.lock import ingest_lock
 VIEWS = {"v_articles", "v_labels", "v_unique_relevant_articles", "v_label_counts_daily",
          "v_actor_proposal", "v_outlet_coverage", "v_feed_health"}  # fmt: skip
 
+CONFIG = load_settings({}).view_config()  # the settings' defaults, as an ingest writes them
+
 
 def fresh(tmp_path: Path) -> Path:
     db = tmp_path / "w.duckdb"
     with opened(db, read_only=False) as conn:
-        migrate(conn, {"relevance_threshold": 0.5})
+        migrate(conn, CONFIG)
     return db
 
 
 def test_migrations_are_recorded_and_applied_once(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     with opened(db, read_only=False) as conn:
-        first = migrate(conn, {"relevance_threshold": 0.5})
-        second = migrate(conn, {"relevance_threshold": 0.5})
+        first = migrate(conn, CONFIG)
+        second = migrate(conn, CONFIG)
         recorded = conn.execute("SELECT version, name FROM schema_migrations").fetchall()
         views = {
             r[0] for r in conn.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
@@ -96,4 +99,4 @@ def test_a_foreign_database_is_a_clear_error(tmp_path: Path) -> None:
         conn.execute("INSERT INTO schema_migrations VALUES (1, '001_init', now()), (2, 'x', now())")
         conn.execute("CREATE TABLE articles (id INTEGER)")
         with pytest.raises(WarehouseError, match="cannot migrate the warehouse"):
-            migrate(conn, {"relevance_threshold": 0.5, "stalled_days": 7})
+            migrate(conn, CONFIG)

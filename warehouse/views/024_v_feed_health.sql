@@ -1,5 +1,5 @@
 -- Per feed: state, polling results and what its entries became; `status` flags
--- feeds that need attention: failing, paused (>= 10 failures in a row, probed
+-- feeds that need attention: failing, paused (pause_after failures in a row, probed
 -- daily), stalled (answers but nothing new for stalled_days), never polled.
 CREATE OR REPLACE VIEW v_feed_health AS
 WITH polls AS (
@@ -13,12 +13,14 @@ WITH polls AS (
            count(*) FILTER (WHERE outcome = 'duplicate') AS duplicate_entries
     FROM entries GROUP BY feed_id
 ), cfg AS (
-    SELECT CAST(value AS INTEGER) AS stalled_days FROM config WHERE key = 'stalled_days'
+    SELECT max(CAST(value AS INTEGER)) FILTER (WHERE key = 'stalled_days') AS stalled_days,
+           max(CAST(value AS INTEGER)) FILTER (WHERE key = 'pause_after') AS pause_after
+    FROM config
 )
 SELECT f.feed_id, f.outlet, f.language, f.url,
        CASE
            WHEN s.feed_id IS NULL THEN 'never polled'
-           WHEN s.consecutive_failures >= 10 THEN 'paused'
+           WHEN s.consecutive_failures >= (SELECT pause_after FROM cfg) THEN 'paused'
            WHEN s.consecutive_failures > 0 THEN 'failing'
            WHEN COALESCE(s.last_new_entry_at, TIMESTAMPTZ '1970-01-01')
                 < now() - to_days((SELECT stalled_days FROM cfg)) THEN 'stalled'
