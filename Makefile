@@ -7,16 +7,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: help install run demo test check lint typecheck eval bench bench-dedup clean serve ui ui-stop
+.PHONY: help install run demo test check lint typecheck eval bench bench-dedup bench-dedup-scale clean serve ui ui-stop
 
 help:
 	@echo "make run     create .venv, install, run one ingest (seeds + default feeds)"
 	@echo "make test    run the test suite"
 	@echo "make demo    ingest a local fixture site on 127.0.0.1 into data/demo.duckdb"
 	@echo "make check   lint + typecheck + tests (what CI runs)"
-	@echo "make eval    quality gates on ../shared/benchmarks (extraction F1, dates)"
+	@echo "make eval    quality gates: extraction F1 and dates (../shared/benchmarks), labels and relevance"
 	@echo "make bench   throughput / memory benchmark on ../shared/benchmarks"
 	@echo "make bench-dedup   dedup precision / recall per kind of copy"
+	@echo "make bench-dedup-scale   the dedup index at 100,000 and 1,000,000 synthetic articles (~10 min)"
 	@echo "make serve   serve the deployments (daily ingest: cron from PEACEWIRE_CRON)"
 	@echo "make ui      start a local Prefect server + UI on 127.0.0.1:4200; later runs report to it"
 	@echo "make ui-stop stop it"
@@ -58,9 +59,13 @@ check: lint typecheck test
 
 eval: $(STAMP)
 	$(BIN)/python -m bench.eval_extraction --shared $(SHARED)
+	$(BIN)/python -m bench.eval_tagging --shared $(SHARED)
 
 bench-dedup: $(STAMP)
 	$(BIN)/python -m bench.dedup --shared $(SHARED)
+
+bench-dedup-scale: $(STAMP)
+	$(BIN)/python -m bench.dedup_scale
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.pipeline --shared $(SHARED)

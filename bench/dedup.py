@@ -31,7 +31,8 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from extractors.dedup import Candidate, decide, fingerprint
+from extractors.dedup import fingerprint
+from extractors.linking import Candidate, Rules, decide
 from peacewire.settings import PROJECT_ROOT, load_settings
 
 FURNITURE = ["Sign up for our morning newsletter.", "Share this article on Facebook, X or by email.",
@@ -83,7 +84,7 @@ def run(shared: Path, near: float, contain: float, seed: int = 7) -> dict[str, C
             if len(paras) < 4:
                 continue
             copy = Candidate(f"copy-{key}", fingerprint("\n".join(copier(paras, rng, others))))
-            got = decide([copy], stored, near, contain)[0].duplicate_of
+            got = decide([copy], stored, Rules(near, contain))[0].duplicate_of
             c["n"] += 1
             c["tp" if got == key else ("wrong" if got else "miss")] += 1
         results[kind] = c
@@ -96,14 +97,16 @@ def negatives(docs: dict[str, list[str]], stored: list[Candidate], near: float, 
     c: Counter[str] = Counter()
     for cand in stored:  # each base against all the others
         rest = [s for s in stored if s.article_id != cand.article_id]
-        got = decide([Candidate("probe", cand.fingerprint)], rest, near, contain)[0].duplicate_of
+        got = decide([Candidate("probe", cand.fingerprint)], rest, Rules(near, contain))[0].duplicate_of
         c["n"] += 1
         c["fp" if got else "tn"] += 1
     keys = list(docs)
     shell = rng.sample(FURNITURE, 4)
     for a, b in zip(keys[::2], keys[1::2], strict=False):  # same outlet furniture, different articles
         fa = Candidate(a, fingerprint("\n".join(shell + docs[a] + shell)))
-        got = decide([Candidate(b, fingerprint("\n".join(shell + docs[b] + shell)))], [fa], near, contain)[0]
+        got = decide(
+            [Candidate(b, fingerprint("\n".join(shell + docs[b] + shell)))], [fa], Rules(near, contain)
+        )[0]
         c["n"] += 1
         c["fp" if got.duplicate_of else "tn"] += 1
     return c

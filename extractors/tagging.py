@@ -169,7 +169,8 @@ class Matcher:
         out = []
         for m in self.regex.finditer(folded):
             span = m.group(1)
-            for end in (e.end() for e in WORD_END.finditer(span)):
+            # Every word end inside the longest name, and its own end (a name may end in '.': 'EE.UU.').
+            for end in sorted({e.end() for e in WORD_END.finditer(span)} | {len(span)}):
                 roles = self._lookup(span[:end])
                 if roles:
                     out.append(Hit(m.start(), m.start() + end, tuple(sorted(roles, key=repr))))
@@ -223,7 +224,7 @@ def _label_offsets(index: dict[Role, list[Hit]], label: Label) -> list[int]:
 
 
 def relevance(proposals: int, negotiation_terms: int, core: bool) -> float:
-    """1 - exp(-(0.8 P + 0.25 N)), damped x0.3 without a core actor (see docs/labels.md)."""
+    """1 - exp(-(0.8 P + 0.25 N)), damped x0.3 when the text is not about the war (docs/labels.md)."""
     score = 1.0 - math.exp(-(0.8 * proposals + 0.25 * negotiation_terms))
     return round(score if core else 0.3 * score, 4)
 
@@ -236,8 +237,11 @@ def tag(matcher: Matcher, text: str) -> Tags:
         if offsets:
             out.append(LabelHit(label.kind, label.id, len(offsets), offsets[0],
                                 evidence(text, offsets[0])))  # fmt: skip
-    ids = {h.label for h in out}
     n_terms = len(_spans(index.get(Role("relevance"), [])))
-    core = any(a in ids for a in matcher.taxonomy.core_actors)
-    score = relevance(sum(1 for h in out if h.kind == "proposal"), n_terms, core)
+    proposals = sum(1 for h in out if h.kind == "proposal")
+    core_mentions = sum(h.mentions for h in out if h.label in matcher.taxonomy.core_actors)
+    # About the war when a core actor is named twice, or once beside a proposal of the talks:
+    # a single "Russia" in a Middle East peace story is not enough.
+    core = core_mentions >= 2 or (core_mentions == 1 and proposals > 0)
+    score = relevance(proposals, n_terms, core)
     return Tags(tuple(out), score, matcher.taxonomy.version)

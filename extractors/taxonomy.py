@@ -135,9 +135,35 @@ def parse_taxonomy(text: str, key: Any = str.lower) -> Taxonomy:
     )
 
 
-def load_taxonomy(path: Path) -> Taxonomy:
+def parse_label_spec(text: str) -> dict[str, set[str]]:
+    """The ids of label-spec.md: the proposal table's first column, the actor lists."""
+    lines = text.splitlines()
+    proposals = {line.split("|")[1].strip() for line in lines
+                 if line.startswith("| ") and not line.startswith(("| id", "|---"))}  # fmt: skip
+    listed = [line.split(":", 1)[1] for line in lines if line.startswith(("States and blocs:", "People:"))]
+    return {"proposal": proposals, "actor": {a.strip(" .") for line in listed for a in line.split(",")}}
+
+
+def check_against_spec(taxonomy: Taxonomy, spec: dict[str, set[str]], where: str) -> None:
+    """Every id of the spec is defined, and no other: a typo in an id fails loudly."""
+    for kind, ids in spec.items():
+        defined = set(taxonomy.ids(kind))
+        if extra := sorted(defined - ids):
+            raise TaxonomyError(f"{kind} id {extra[0]!r} is not in {where}")
+        if missing := sorted(ids - defined):
+            raise TaxonomyError(f"{kind} id {missing[0]!r} of {where} has no entry in the taxonomy")
+
+
+def _read(path: Path, what: str) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise TaxonomyError(f"cannot read taxonomy {path}: {exc.strerror}") from None
-    return parse_taxonomy(text)
+        raise TaxonomyError(f"cannot read {what} {path}: {exc.strerror}") from None
+
+
+def load_taxonomy(path: Path, spec: Path | None = None) -> Taxonomy:
+    """Parse and validate the taxonomy; with `spec`, also against the label spec's ids."""
+    taxonomy = parse_taxonomy(_read(path, "taxonomy"))
+    if spec is not None:
+        check_against_spec(taxonomy, parse_label_spec(_read(spec, "label spec")), str(spec))
+    return taxonomy

@@ -25,6 +25,7 @@ from extractors.taxonomy import load_taxonomy
 from flows import rows, stages, work
 from flows.model import FeedResult, Item, Processed, RunSummary
 from flows.report import publish_artifacts, summary_dict
+from peacewire import alerts
 from peacewire.settings import Settings, load_settings
 from warehouse import load as wh
 from warehouse.db import migrate, opened
@@ -136,6 +137,25 @@ def finish_run(s: Settings, summary: RunSummary, state: stages.FeedState, versio
     wh.load(s.db, rows.run_tables(summary, state, flow_run_id, version, status))
 
 
+@task(name="alerts", cache_policy=NO_CACHE, persist_result=False)
+def check_conditions(s: Settings) -> list[alerts.Condition]:
+    """What needs attention now; sent to the webhook when one is configured."""
+    found = alerts.conditions(s.db)
+    if found and s.alert_webhook:
+        error = alerts.send(s.alert_webhook, alerts.payload("run_completed", s.db, found))
+        if error:
+            get_run_logger().warning("alert webhook: %s", error)
+    return found
+
+
+def alert_failure(flow: Any, flow_run: Any, state: Any) -> None:
+    """Flow hook: a failed or crashed run is reported to the webhook."""
+    s = load_settings()
+    if s.alert_webhook:
+        error = str(state.message or state.name)
+        alerts.send(s.alert_webhook, alerts.payload("run_failed", s.db, [], flow_run.name, error))
+
+
 def article_flags(article: Any) -> list[str]:
     flags = ["truncated"] if article.truncated else []
     return flags + ([f"date_{article.date_flag}"] if article.date_flag else [])
@@ -159,7 +179,10 @@ def _ingest_batches(s: Settings, items: Sequence[Item], summary: RunSummary) -> 
             docs = dedup_batch(s, process_pages(s, pages, pool))
             summary.tally.update(load_batch(s, docs, summary.run_id))
             summary.labels.update(h.label for d in docs if d.tags for h in d.tags.labels)
-            summary.flags.update(flag for d in docs if d.article for flag in article_flags(d.article))
+            flagged = [(d.page.final_url or d.item.url or d.item.key, f)
+                       for d in docs if d.article for f in article_flags(d.article)]  # fmt: skip
+            summary.flags.update(f for _, f in flagged)
+            summary.flagged += flagged
             summary.relevant += sum(1 for d in docs if d.tags and d.tags.relevance >= s.relevance_threshold)
             log.info("batch %d: %d items -> %s", n, len(batch), dict(summary.tally))
     finally:
@@ -167,13 +190,14 @@ def _ingest_batches(s: Settings, items: Sequence[Item], summary: RunSummary) -> 
             pool.shutdown()
 
 
-@flow(name="ingest", description="Poll the feeds, ingest new articles and the seed corpus.")
+@flow(name="ingest", description="Poll the feeds, ingest new articles and the seed corpus.",
+      on_failure=[alert_failure], on_crashed=[alert_failure])  # fmt: skip
 def ingest(
     feeds: str | None = None, db: str | None = None, limit: int | None = None, force: bool = False
 ) -> dict[str, Any]:
     s = load_settings().resolved(feeds=Path(feeds) if feeds else None, db=Path(db) if db else None)
     feed_list = load_feed_list(s.feeds)
-    version = load_taxonomy(s.taxonomy).version
+    version = load_taxonomy(s.taxonomy, s.label_spec).version
     log = get_run_logger()
     summary = RunSummary(new_run_id(), stages.now())
     with ingest_lock(s.db):
@@ -192,5 +216,6 @@ def ingest(
         _ingest_batches(s, items, summary)
         summary.finished_at = stages.now()
         finish_run(s, summary, state, version, "completed")
+    summary.conditions = check_conditions(s)
     publish_artifacts(summary)
     return summary_dict(summary)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from extractors.article import Article
-from extractors.dedup import Decision, Fingerprint
+from extractors.dedup import Fingerprint
+from extractors.linking import Decision
 from extractors.tagging import Tags
 
 OUTCOMES = (
@@ -102,7 +104,9 @@ class RunSummary:
     tally: Counter[str] = field(default_factory=Counter)
     labels: Counter[str] = field(default_factory=Counter)
     flags: Counter[str] = field(default_factory=Counter)  # truncated, date flags: on loaded items
+    flagged: list[tuple[str, str]] = field(default_factory=list)  # (url, flag) of those items
     relevant: int = 0
+    conditions: list[Any] = field(default_factory=list)  # peacewire.alerts.Condition after the run
 
     @property
     def feeds_failed(self) -> int:

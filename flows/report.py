@@ -8,6 +8,8 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows.model import OUTCOMES, RunSummary
 
+MAX_LINKS = 50  # links to flagged pages in one artifact
+
 
 def summary_dict(s: RunSummary) -> dict[str, Any]:
     """JSON-able summary: what the CLI prints and the flow returns."""
@@ -24,6 +26,8 @@ def summary_dict(s: RunSummary) -> dict[str, Any]:
         "flags": dict(s.flags),
         "relevant": s.relevant,
         "labels": dict(s.labels.most_common()),
+        "flagged": [{"url": url, "flag": flag} for url, flag in s.flagged],
+        "attention": [{"kind": c.kind, "subject": c.subject, "detail": c.detail} for c in s.conditions],
         "feeds": [
             {
                 "feed": f.feed_id,
@@ -54,12 +58,24 @@ def _markdown(d: dict[str, Any]) -> str:
         f"- labels on this run's articles: {top}",
     ]
     if failing:
-        lines.append("\n## Feeds that need attention")
+        lines.append("\n## Feeds that failed this run")
         lines += [f"- **{f['feed']}** ({f['outlet']}): {f['error']}" for f in failing]
+    if d["attention"]:
+        lines.append("\n## Needs attention (`peacewire status`)")
+        lines += [f"- {c['kind']}: {c['detail']}" for c in d["attention"]]
+    if d["flagged"]:
+        lines.append("\n## Pages to check")
+        lines += [f"- {f['flag']}: [{f['url']}]({f['url']})" for f in d["flagged"][:MAX_LINKS]]
     return "\n".join(lines)
 
 
 def publish_artifacts(s: RunSummary) -> None:
     d = summary_dict(s)
     create_table_artifact(key="feed-results", table=d["feeds"], description="Per-feed results")
+    tally = [{"outcome": k, "items": v} for k, v in d["tally"].items()]
+    create_table_artifact(key="outcomes", table=tally, description="What every item of the run became")
+    labels = [{"label": k, "articles": v} for k, v in d["labels"].items()]
+    create_table_artifact(
+        key="new-articles-per-label", table=labels, description="This run's articles per label"
+    )
     create_markdown_artifact(key="run-summary", markdown=_markdown(d), description="Run summary")

@@ -44,7 +44,7 @@ def replace_labels(s: Settings, ids: Sequence[str], tags: Sequence[Tags]) -> Non
 @flow(name="retag", description="Label every stored article again with the current taxonomy.")
 def retag(db: str | None = None) -> dict[str, Any]:
     s = load_settings().resolved(db=Path(db) if db else None)
-    version = load_taxonomy(s.taxonomy).version
+    version = load_taxonomy(s.taxonomy, s.label_spec).version
     log = get_run_logger()
     start, done = time.perf_counter(), 0
     with ingest_lock(s.db):

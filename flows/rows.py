@@ -75,6 +75,14 @@ def entry_row(d: Processed, run_id: str) -> dict[str, Any]:
             "alias_key": d.item.alias_key}  # fmt: skip
 
 
+def decision_rows(stored: Sequence[Processed], run_id: str, at: datetime) -> list[dict[str, Any]]:
+    """The audit trail: every pair the dedup decision compared, and whether it merged."""
+    return [{"article_id": d.item.key, "candidate_id": p.candidate_id, "method": p.method, "score": p.score,
+             "threshold": p.threshold, "decision": "merged" if p.accepted else "kept_apart",
+             "run_id": run_id, "decided_at": at}
+            for d in stored if d.decision for p in d.decision.pairs]  # fmt: skip
+
+
 def batch_tables(docs: Sequence[Processed], run_id: str, fetched_at: datetime) -> dict[str, Columns]:
     """Every row a processed batch adds, per table."""
     stored = [d for d in docs if d.article is not None]
@@ -85,12 +93,12 @@ def batch_tables(docs: Sequence[Processed], run_id: str, fetched_at: datetime) -
     dups = [{"article_id": d.item.key, "duplicate_of": d.decision.duplicate_of,
              "method": d.decision.method, "similarity": d.decision.similarity, "run_id": run_id}
             for d in stored if d.decision and d.decision.duplicate_of]  # fmt: skip
-    bands = [{"band": b, "bucket": bucket, "article_id": d.item.key}
-             for d in stored if d.fingerprint for b, bucket in enumerate(d.fingerprint.buckets)]  # fmt: skip
+    keys = [{"key": k, "article_id": d.item.key} for d in stored if d.fingerprint for k in d.fingerprint.keys]
     return {
         "articles": columns([article_row(d, run_id, fetched_at) for d in stored]),
         "duplicates": columns(dups),
-        "minhash_bands": columns(bands),
+        "lsh_index": columns(keys),
+        "dedup_decisions": columns(decision_rows(stored, run_id, fetched_at)),
         "labels": columns(labels),
         "entries": columns([entry_row(d, run_id) for d in docs if d.item.source == "feed"]),
     }

@@ -14,10 +14,11 @@ from typing import Any
 import numpy as np
 
 from extractors import http, schedule
-from extractors.dedup import Candidate, Decision, Fingerprint, band_buckets, decide
+from extractors.dedup import Fingerprint
 from extractors.feedlist import FeedConfig
 from extractors.feeds import FeedEntry, parse_feed
 from extractors.googlenews import publisher_url
+from extractors.linking import Candidate, Decision, Overrides, Rules, decide
 from extractors.urls import InvalidURL, guid_key, url_key
 from flows import rows
 from flows.model import FeedResult, Item, Page, Processed
@@ -147,22 +148,26 @@ def canonical_key(d: Processed) -> str | None:
 
 
 def _stored_candidates(db: Path, fps: Sequence[Fingerprint], url_keys: set[str]) -> list[Candidate]:
-    bands: dict[str, list[Any]] = {"band": [], "bucket": []}
-    for fp in fps:
-        for band, bucket in enumerate(fp.buckets):
-            bands["band"].append(band)
-            bands["bucket"].append(bucket)
+    keys: dict[str, list[Any]] = {"key": [k for fp in fps for k in fp.keys]}
     hashes: dict[str, list[Any]] = {"text_hash": [fp.text_hash for fp in fps]}
     urls: dict[str, list[Any]] = {"url_key": sorted(url_keys)}
-    probes = {"probe_bands": bands, "probe_hashes": hashes, "probe_urls": urls}
+    probes = {"probe_keys": keys, "probe_hashes": hashes, "probe_urls": urls}
     out = []
-    for aid, thash, blob, shingles, published, dup_of, ckey in wh.read(
+    for aid, thash, blob, shingles, published, dup_of, ckey, shared in wh.read(
         db, "read_dedup_candidates", None, probes
     ):
-        sig = np.frombuffer(blob, dtype=np.uint32)
-        fp = Fingerprint(thash, sig, shingles, band_buckets(sig))
+        # Only the keys shared with the batch: the others are never looked up (and hashing
+        # 64 bands of every false LSH candidate would cost more than the query).
+        fp = Fingerprint(thash, np.frombuffer(blob, dtype=np.uint32), shingles, tuple(shared))
         out.append(Candidate(aid, fp, published, dup_of, ckey))
     return out
+
+
+def _overrides(db: Path) -> Overrides:
+    """The user's corrections (`peacewire dedup split|merge`); a small table, read whole."""
+    found = wh.read(db, "read_dedup_overrides")
+    distinct = frozenset(frozenset((a, b)) for a, b, verdict in found if verdict == "distinct")
+    return Overrides(distinct, {a: b for a, b, verdict in found if verdict == "duplicate"})
 
 
 def dedup(
@@ -182,7 +187,8 @@ def dedup(
     if exclude_batch:
         ids = {c.article_id for c in batch}
         stored = [c for c in stored if c.article_id not in ids and c.duplicate_of not in ids]
-    decisions: dict[str, Decision] = {d.article_id: d for d in decide(batch, stored, near, contain)}
+    rules = Rules(near, contain, _overrides(db) if batch else Overrides())
+    decisions: dict[str, Decision] = {d.article_id: d for d in decide(batch, stored, rules)}
     return [replace(d, decision=decisions.get(d.item.key)) for d in docs]
 
 

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from peacewire import output
+from peacewire import output, review, status
+from peacewire.errors import UserError
 from peacewire.settings import Settings, SettingsError, apply_prefect_environment, load_settings
 
 EXAMPLES = {
@@ -30,10 +31,6 @@ EXAMPLES = {
     "retag": "examples:\n  peacewire retag      # after editing seeds/taxonomy.toml (bump its version)",
     "serve": "examples:\n  peacewire serve\n  PEACEWIRE_CRON='0 */6 * * *' peacewire serve",
 }
-
-
-class UserError(Exception):
-    """A problem the user can fix; printed as one line, exit status 1."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -77,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES["serve"],
         formatter_class=fmt,
     )
+    review.add_parser(sub, fmt)
+    status.add_parser(sub, fmt)
     return p
 
 
@@ -88,7 +87,7 @@ def _check_ingest_inputs(s: Settings) -> None:
 
     try:
         load_feed_list(s.feeds)
-        load_taxonomy(s.taxonomy)
+        load_taxonomy(s.taxonomy, s.label_spec)
         with ingest_lock(s.db), opened(s.db, read_only=False) as conn:
             migrate(conn, s.view_config())
     except (FeedListError, TaxonomyError, WarehouseError) as exc:
@@ -178,6 +177,8 @@ COMMANDS: dict[str, Any] = {
     "reextract": cmd_reextract,
     "retag": cmd_retag,
     "serve": cmd_serve,
+    "dedup": review.cmd_dedup,
+    "status": status.cmd_status,
 }
 
 

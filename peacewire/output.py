@@ -42,6 +42,10 @@ def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) 
         console.print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
 
 
+def print_json(value: Any) -> None:
+    print(json.dumps(value, default=_json_default, ensure_ascii=False, indent=1))
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -72,3 +76,7 @@ def print_summary(d: dict[str, Any]) -> None:
     for k, v in list(d["labels"].items())[:15]:
         labels.add_row(k, str(v))
     console.print(labels)
+    if d.get("attention"):
+        console.print(f"Needs attention ({len(d['attention'])}, see `peacewire status`):")
+        for c in d["attention"][:10]:
+            console.print(f"  {c['kind']}: {c['detail']}")

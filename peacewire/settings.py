@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     corpus: Path = PROJECT_ROOT / "seeds" / "corpus"
     # Labels, aliases and context rules; versioned inside the file.
     taxonomy: Path = PROJECT_ROOT / "seeds" / "taxonomy.toml"
+    # The label ids the project must emit: the taxonomy is checked against it on load.
+    label_spec: Path = PROJECT_ROOT / "seeds" / "label-spec.md"
 
     # Identify ourselves honestly; publishers block anonymous scrapers.
     user_agent: str = "peacewire/0.1 (+https://github.com/peacewire/peacewire)"
@@ -74,6 +76,15 @@ class Settings(BaseSettings):
     # A feed that answers but has brought nothing new for this many days is "stalled".
     stalled_days: int = Field(default=7, ge=1)
 
+    # Alerts (`peacewire status` always shows them): a Slack-compatible incoming-webhook URL
+    # that receives them after every run and when a run fails; empty: no notification.
+    alert_webhook: str = ""
+    # A run "ingests far fewer articles than usual" below this share of the median of the
+    # previous 7 completed runs (judged once 3 runs exist and their median is at least 5).
+    alert_drop_ratio: float = Field(default=0.25, gt=0, le=1)
+    # No completed run for this many hours (a daily schedule that stopped) is a condition.
+    alert_run_gap_hours: int = Field(default=48, ge=1)
+
     # Hosts and CIDR ranges that feed links may reach although private or loopback
     # (comma-separated); empty: only public addresses (a hostile feed cannot reach your network).
     allowed_hosts: str = ""
@@ -91,7 +102,8 @@ class Settings(BaseSettings):
     def view_config(self) -> dict[str, object]:
         """Settings the SQL views read from the warehouse's config table."""
         return {"relevance_threshold": self.relevance_threshold, "stalled_days": self.stalled_days,
-                "pause_after": PAUSE_AFTER}  # fmt: skip
+                "pause_after": PAUSE_AFTER, "alert_drop_ratio": self.alert_drop_ratio,
+                "alert_run_gap_hours": self.alert_run_gap_hours}  # fmt: skip
 
     def resolved(self, **overrides: object) -> Settings:
         """A copy with CLI options applied (None means: keep the setting)."""

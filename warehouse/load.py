@@ -19,8 +19,8 @@ from warehouse.db import opened, sql
 Columns = Mapping[str, Sequence[Any]]
 # Load order matters only for readability; everything is one transaction.
 TABLES = (
-    "retagged", "replaced", "feeds", "raw_pages", "articles", "duplicates", "minhash_bands", "labels",
-    "entries", "entry_outcomes", "feed_state", "feed_fetches", "runs",
+    "retagged", "replaced", "feeds", "raw_pages", "lsh_index", "articles", "duplicates", "dedup_decisions",
+    "labels", "entries", "entry_outcomes", "feed_state", "feed_fetches", "runs",
 )  # fmt: skip
 SCHEMAS: dict[str, dict[str, pa.DataType]] = {
     "articles": {"authors": pa.list_(pa.string()), "minhash": pa.binary(),
@@ -29,12 +29,13 @@ SCHEMAS: dict[str, dict[str, pa.DataType]] = {
                  "date_flag": pa.string(), "canonical_key": pa.string(),
                  "published_at": pa.timestamp("us", tz="UTC"), "relevance": pa.float64()},
     "raw_pages": {"body_zlib": pa.binary()},
-    "minhash_bands": {"band": pa.int16(), "bucket": pa.int64()},
+    "lsh_index": {"key": pa.int64()},
+    "dedup_decisions": {"score": pa.float64(), "threshold": pa.float64()},
     "duplicates": {"similarity": pa.float64()},
     "retagged": {"proposals": pa.list_(pa.string()), "actors": pa.list_(pa.string()),
                  "relevance": pa.float64()},
     "probe": {"entry_key": pa.string(), "guid_key": pa.string(), "alias_key": pa.string()},
-    "probe_bands": {"band": pa.int16(), "bucket": pa.int64()},
+    "probe_keys": {"key": pa.int64()},
     "probe_hashes": {"text_hash": pa.string()},
     "probe_urls": {"url_key": pa.string()},
 }  # fmt: skip
@@ -86,3 +87,22 @@ def read(db: Path, query: str, params: Mapping[str, Any] | None = None,
         for name, columns in (probes or {}).items():
             conn.register(name, to_arrow(name, columns))
         return conn.execute(sql(query), dict(params or {})).fetchall()
+
+
+def apply(db: Path, name: str, params: Mapping[str, Any]) -> None:
+    """Run every statement of a named .sql file in one transaction (a user's edit)."""
+    statements = [s for s in sql(name).split(";\n") if s.strip() and not _comment_only(s)]
+    with opened(db, read_only=False) as conn:
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            for statement in statements:
+                used = {k: v for k, v in params.items() if f"${k}" in statement}
+                conn.execute(statement, used)
+            conn.execute("COMMIT")
+        except Exception:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _comment_only(statement: str) -> bool:
+    return all(line.strip().startswith("--") or not line.strip() for line in statement.splitlines())

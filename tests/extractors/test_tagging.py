@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from extractors.tagging import Matcher, fold, tag
-from extractors.taxonomy import TaxonomyError, parse_taxonomy
-from tests.conftest import CORPUS, ROOT
+from extractors.taxonomy import TaxonomyError, load_taxonomy, parse_label_spec, parse_taxonomy
+from tests.conftest import CORPUS, ROOT, TAXONOMY
 
 
 def labels(m: Matcher, text: str, kind: str | None = None) -> set[str]:
@@ -20,13 +22,32 @@ def test_seed_gold_is_matched_exactly(matcher: Matcher, gold: list[dict]) -> Non
 
 
 def test_every_label_spec_id_is_in_the_taxonomy(matcher: Matcher) -> None:
-    spec = (ROOT / "docs" / "label-spec.md").read_text()
-    proposals = {line.split("|")[1].strip() for line in spec.splitlines()
-                 if line.startswith("| ") and not line.startswith(("| id", "|---"))}  # fmt: skip
-    actor_lines = [line for line in spec.splitlines() if line.startswith(("States and blocs:", "People:"))]
-    actors = {a.strip(" .") for line in actor_lines for a in line.split(":", 1)[1].split(",")}
-    assert proposals == set(matcher.taxonomy.ids("proposal"))
-    assert actors == set(matcher.taxonomy.ids("actor"))
+    spec = parse_label_spec((ROOT / "seeds" / "label-spec.md").read_text())
+    assert len(spec["proposal"]) == 17 and len(spec["actor"]) == 41
+    assert spec["proposal"] == set(matcher.taxonomy.ids("proposal"))
+    assert spec["actor"] == set(matcher.taxonomy.ids("actor"))
+
+
+@pytest.mark.parametrize(
+    ("edit", "error"),
+    [
+        (('id = "jd-vance"', 'id = "jd-vanse"'), "actor id 'jd-vanse' is not in"),
+        (('id = "minerals-deal"', 'id = "mineral-deal"'), "proposal id 'mineral-deal' is not in"),
+    ],
+)
+def test_an_id_outside_the_spec_fails_on_load(tmp_path: Path, edit: tuple[str, str], error: str) -> None:
+    text = TAXONOMY.read_text()
+    assert edit[0] in text
+    (tmp_path / "t.toml").write_text(text.replace(*edit))
+    with pytest.raises(TaxonomyError, match=error):
+        load_taxonomy(tmp_path / "t.toml", ROOT / "seeds" / "label-spec.md")
+
+
+def test_a_spec_id_missing_from_the_taxonomy_fails_on_load(tmp_path: Path) -> None:
+    spec = (ROOT / "seeds" / "label-spec.md").read_text().replace("poland.", "poland, moldova.")
+    (tmp_path / "spec.md").write_text(spec)
+    with pytest.raises(TaxonomyError, match=r"actor id 'moldova' of .* has no entry"):
+        load_taxonomy(TAXONOMY, tmp_path / "spec.md")
 
 
 @pytest.mark.parametrize(

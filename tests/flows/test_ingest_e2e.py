@@ -24,7 +24,7 @@ EXPECTED = {
     "gaza": "loaded", "offtopic-1": "loaded", "offtopic-2": "loaded", "battlefield": "loaded",
     "video": "not_article", "missing-page": "fetch_error",
 }  # fmt: skip
-TABLES = ("articles", "labels", "duplicates", "minhash_bands", "raw_pages", "entries")
+TABLES = ("articles", "labels", "duplicates", "lsh_index", "raw_pages", "entries")
 
 
 def slug(url: str) -> str:
@@ -85,6 +85,21 @@ def test_republished_seed_links_to_the_seed(runs: Any) -> None:
         assert links[f"seed-{n}"][0].startswith(f"seed:{n}_")
     originals = q(db, "SELECT count(*) FROM v_articles WHERE source = 'seed' AND duplicate_of IS NULL")
     assert originals == [(5,)]
+    trail = q(
+        db,
+        """SELECT a.url, d.candidate_id, d.method, d.score, d.threshold FROM dedup_decisions d
+                     JOIN articles a USING (article_id) WHERE d.decision = 'merged'""",
+    )
+    merged = {slug(u): (cand, method, score, bar) for u, cand, method, score, bar in trail}
+    assert set(merged) == set(links)  # every copy's merge is in the audit trail, and nothing else
+    cand, method, score, bar = merged["republished-003"]
+    root = (
+        cand
+        if cand.startswith("seed:")
+        else q(db, "SELECT duplicate_of FROM articles WHERE article_id = ?", cand)[0][0]
+    )
+    assert root == "seed:003_93d7f405470a9551"  # compared with the seed or a copy of it; linked to the seed
+    assert method == links["republished-003"][1] and score >= bar
 
 
 def test_seed_labels_match_the_gold(runs: Any, gold: list[dict]) -> None:
@@ -203,3 +218,32 @@ def test_retag_after_a_taxonomy_edit(runs: Any, tmp_path: Path, monkeypatch: pyt
     assert q(db, "SELECT count(*) FROM labels")[0][0] == before + 1
     arrays = q(db, "SELECT list_contains(actors, 'united-kingdom') FROM articles WHERE url LIKE '%de-talks%'")
     assert arrays == [(True,)]
+
+
+def test_a_user_split_survives_the_next_decision(runs: Any, tmp_path: Path) -> None:
+    """`peacewire dedup why` shows the merge; `split` undoes it, and a reextract keeps it undone."""
+    import shutil
+
+    from flows.reextract import reextract
+    from tests.test_cli import run
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(runs[1], db)
+    url = q(db, "SELECT url FROM articles WHERE url LIKE '%republished-003%'")[0][0]
+    trail = json.loads(run("dedup", "why", url, "--db", str(db), "--format", "json").stdout)
+    why = run("dedup", "why", url, "--db", str(db))
+    assert "is a copy of seed:003_93d7f405470a9551" in why.stdout
+    merges = {(r["run_id"], r["method"]) for r in trail if r["decision"] == "merged"}
+    assert why.returncode == 0 and merges  # one per decision: the ingest, and the reextract test's
+    assert len(merges) == len({run_id for run_id, _ in merges}) and {m for _, m in merges} <= {
+        "near",
+        "containment",
+    }
+    split = run("dedup", "split", url, "--db", str(db), "--note", "test")
+    assert split.returncode == 0, split.stderr
+    assert q(db, "SELECT duplicate_of FROM articles WHERE url = ?", url) == [(None,)]
+    assert q(db, "SELECT verdict, note FROM dedup_overrides") == [("distinct", "test")]
+    assert reextract(db=str(db)) == {"loaded": 9, "duplicate": 5, "not_article": 1}
+    assert q(db, "SELECT duplicate_of FROM articles WHERE url = ?", url) == [(None,)]
+    missing = run("dedup", "why", "https://nowhere.example/x", "--db", str(db))
+    assert missing.returncode == 1 and "no article 'https://nowhere.example/x'" in missing.stderr

@@ -32,7 +32,7 @@ EXPECTED = {
     "/latest/meta-data/": "blocked", "/good/laughs": "fetch_error",
     "/good/6": None,  # same GUID as /good/5 in the same feed: `known`, never fetched
 }  # fmt: skip
-TABLES = ("articles", "labels", "duplicates", "minhash_bands", "raw_pages", "entries")
+TABLES = ("articles", "labels", "duplicates", "lsh_index", "raw_pages", "entries")
 
 
 def q(db: Path, sql: str) -> list[tuple[Any, ...]]:

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from extractors.dedup import BAND_SHIFT
 from peacewire.settings import load_settings
 from warehouse import load as wh
-from warehouse.db import WarehouseError, connect, migrate, migrations, opened
+from warehouse.db import WarehouseError, connect, migrate, migrations, opened, sql
 from warehouse.lock import ingest_lock
 
 VIEWS = {"v_articles", "v_labels", "v_unique_relevant_articles", "v_label_counts_daily",
@@ -100,3 +102,23 @@ def test_a_foreign_database_is_a_clear_error(tmp_path: Path) -> None:
         conn.execute("CREATE TABLE articles (id INTEGER)")
         with pytest.raises(WarehouseError, match="cannot migrate the warehouse"):
             migrate(conn, CONFIG)
+
+
+def test_migration_003_moves_the_lsh_index_without_losing_a_key(tmp_path: Path) -> None:
+    """A warehouse of the (band, bucket) layout keeps every band as a folded key after 003."""
+    db = tmp_path / "old.duckdb"
+    with opened(db, read_only=False) as conn:
+        conn.execute(sql("schema_migrations_create"))
+        for version, name, text in migrations()[:2]:
+            conn.execute(text)
+            conn.execute(sql("schema_migrations_record"), [version, name, datetime.now(UTC)])
+        conn.execute("""INSERT INTO articles (article_id, source, fetched_at, text, text_hash, word_count,
+                        shingles, minhash, proposals, actors, run_id)
+                        VALUES ('https://a.example/x', 'feed', now(), 't', 'h', 1, 1, ''::BLOB, [], [], 'r')""")
+        conn.execute(
+            "INSERT INTO minhash_bands VALUES (0, 5, 'https://a.example/x'), (3, -7, 'https://a.example/x')"
+        )
+        assert migrate(conn, CONFIG) == ["003_dedup_index_and_audit"]
+        keys = conn.execute("SELECT key FROM lsh_index ORDER BY key").fetchall()
+        doc = conn.execute("SELECT doc = doc_of(article_id) FROM articles").fetchall()
+    assert keys == sorted([(5,), (-7 ^ (3 << BAND_SHIFT),)]) and doc == [(True,)]

@@ -1,0 +1,175 @@
+"""`make eval` (labels): precision, recall and F1 of the tagger, and of the relevance score.
+
+Gold sets:
+  * tests/fixtures/gold/passages.toml: 23 scenes written in 8 languages (184
+    passages): every label id in every language, traps (Gaza's 20-point plan
+    and ceasefire, a battlefield report, "advance", "European", "taxi", a
+    bare "plan" and "ceasefire") and off-topic passages;
+  * the 5 seed articles (tests/fixtures/gold/seed-labels.jsonl), to be matched exactly;
+  * the 181 real pages of ../shared/benchmarks/article-extraction (news of Nov 2019,
+    none about these talks; 6 are about the Trump-Ukraine impeachment, checked by
+    hand): negatives for relevance and for proposals (their actors are not gold).
+
+Reports micro P/R/F1 per label kind, overall and per language, and relevance
+precision/recall at the settings' threshold; fails when a figure is below its
+floor in bench/baseline.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import tomllib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.eval_extraction import BASELINE, gate
+from extractors.tagging import Matcher, tag
+from extractors.taxonomy import load_taxonomy
+from peacewire.settings import PROJECT_ROOT, load_settings
+
+GOLD = PROJECT_ROOT / "tests" / "fixtures" / "gold"
+LANGS = ("en", "uk", "ru", "de", "fr", "es", "it", "pl")
+KINDS = ("actor", "proposal")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    lang: str
+    text: str
+    relevant: bool
+    gold: dict[str, set[str]] | None  # kind -> ids; None for a kind that is not gold-labelled
+
+
+def passages(path: Path = GOLD / "passages.toml") -> list[Case]:
+    cases = []
+    for scene in tomllib.loads(path.read_text(encoding="utf-8"))["scene"]:
+        for lang, text in scene["text"].items():
+            labels = {**{k + "s": scene[k + "s"] for k in KINDS}, **scene.get("except", {}).get(lang, {})}
+            gold = {k: set(labels[k + "s"]) for k in KINDS}
+            cases.append(Case(f"{scene['id']}/{lang}", lang, text, scene["relevant"], gold))
+    return cases
+
+
+def seeds() -> list[Case]:
+    rows = [json.loads(line) for line in (GOLD / "seed-labels.jsonl").read_text().splitlines() if line]
+    corpus = PROJECT_ROOT / "seeds" / "corpus"
+    return [Case(f"seed/{r['file']}", "en", (corpus / r["file"]).read_text(), r["relevant"],
+                 {"actor": set(r["actors"]), "proposal": set(r["proposals"])}) for r in rows]  # fmt: skip
+
+
+def real_pages(shared: Path) -> list[Case]:
+    truth = json.loads((shared / "benchmarks/article-extraction/ground-truth.json").read_text())
+    return [Case(f"page/{key[:12]}", "en", v.get("articleBody") or "", False, {"proposal": set()})
+            for key, v in sorted(truth.items())]  # fmt: skip
+
+
+def score(counts: Counter[str]) -> tuple[float, float, float]:
+    tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def evaluate(matcher: Matcher, cases: Iterable[Case], threshold: float) -> dict[str, object]:
+    by: dict[tuple[str, str], Counter[str]] = {}
+    rel: Counter[str] = Counter()
+    misses: list[str] = []
+    for case in cases:
+        tags = tag(matcher, case.text)
+        for kind, gold in (case.gold or {}).items():
+            got = {h.label for h in tags.labels if h.kind == kind}
+            for scope in (("all", kind), (case.lang, kind)):
+                c = by.setdefault(scope, Counter())
+                c.update(tp=len(got & gold), fp=len(got - gold), fn=len(gold - got))
+            if got != gold:
+                misses.append(f"{case.name}: {kind} extra {sorted(got - gold)} missing {sorted(gold - got)}")
+        said = tags.relevance >= threshold
+        rel["tp" if said and case.relevant else "fp" if said else "fn" if case.relevant else "tn"] += 1
+        if said != case.relevant:
+            misses.append(f"{case.name}: relevance {tags.relevance:.2f} (gold {case.relevant})")
+    return {"by": by, "relevance": rel, "misses": misses}
+
+
+def report(name: str, result: dict[str, object]) -> None:
+    by = result["by"]
+    assert isinstance(by, dict)
+    print(f"{name}: micro P / R / F1 per label kind")
+    for scope in ("all", *LANGS):
+        cells = [f"{kind} " + " / ".join(f"{x:.3f}" for x in score(by[(scope, kind)])) for kind in KINDS
+                 if (scope, kind) in by]  # fmt: skip
+        if cells:
+            print(f"  {scope:4s} " + "   ".join(cells))
+    rel = result["relevance"]
+    assert isinstance(rel, Counter)
+    p, r, _ = score(rel)
+    print(f"  relevance: precision {p:.3f} recall {r:.3f} ({rel['tp']} tp, {rel['fp']} fp, {rel['fn']} fn, "
+          f"{rel['tn']} tn)")  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shared", type=Path, default=PROJECT_ROOT.parent / "shared")
+    parser.add_argument("--misses", action="store_true", help="list every passage the tagger gets wrong")
+    args = parser.parse_args()
+    s = load_settings()
+    matcher = Matcher(load_taxonomy(s.taxonomy, s.label_spec))
+    gold, held, seed, pages = passages(), passages(GOLD / "heldout.toml"), seeds(), real_pages(args.shared)
+    start = time.perf_counter()
+    results = {name: evaluate(matcher, cases, s.relevance_threshold)
+               for name, cases in (("passages", gold), ("held-out", held), ("seeds", seed),
+                                   ("pages", pages))}  # fmt: skip
+    seconds = time.perf_counter() - start
+    total = len(gold) + len(held) + len(seed) + len(pages)
+    print(f"taxonomy {matcher.taxonomy.version}; {len(gold)} passages in {len(LANGS)} languages, "
+          f"{len(held)} held-out passages, {len(seed)} seeds, {len(pages)} real off-topic pages; "
+          f"relevance threshold {s.relevance_threshold}; {total} texts in {seconds:.2f} s")  # fmt: skip
+    for name, result in results.items():
+        report(name, result)
+        misses = result["misses"]
+        assert isinstance(misses, list)
+        for miss in misses if args.misses or name == "seeds" else misses[:0]:
+            print(f"    miss: {miss}")
+    return check(results)
+
+
+def _merged(*tables: object) -> dict[tuple[str, str], Counter[str]]:
+    out: dict[tuple[str, str], Counter[str]] = {}
+    for table in tables:
+        assert isinstance(table, dict)
+        for scope, counts in table.items():
+            out.setdefault(scope, Counter()).update(counts)
+    return out
+
+
+def check(results: dict[str, dict[str, object]]) -> int:
+    passages_by = _merged(results["passages"]["by"], results["held-out"]["by"])
+    rel: Counter[str] = Counter()
+    for r in results.values():
+        counts = r["relevance"]
+        assert isinstance(counts, Counter)
+        rel.update(counts)
+    page_props = results["pages"]["by"]
+    assert isinstance(page_props, dict)
+    proposals = passages_by[("all", "proposal")] + page_props[("all", "proposal")]
+    figures = {"actor_f1": score(passages_by[("all", "actor")])[2], "proposal_f1": score(proposals)[2],
+               "relevance_precision": score(rel)[0], "relevance_recall": score(rel)[1]}  # fmt: skip
+    seed_misses = results["seeds"]["misses"]
+    print("gate: " + "  ".join(f"{k} {v:.4f}" for k, v in figures.items()) + " (passages and held-out; "
+          "proposals with the pages' false positives; relevance over all four sets)")  # fmt: skip
+    floors = json.loads(BASELINE.read_text(encoding="utf-8"))
+    problems = gate(figures, {k: floors[k] for k in figures})
+    if seed_misses:
+        problems.append("the seed gold is not matched exactly")
+    for p in problems:
+        print(f"FAIL: {p}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,74 @@
+"""Alerts: what needs attention, shown by `peacewire status` and sent to a webhook.
+
+The payload is a Slack incoming-webhook message (`text`, and `blocks` with one
+mrkdwn section), plus the same facts as data under `peacewire`:
+
+    {"text": "...", "blocks": [...],
+     "peacewire": {"event": "run_completed" | "run_failed", "warehouse": "...", "run_id": "...",
+                   "error": null | "...",
+                   "conditions": [{"kind": "feed_failing", "subject": "kyiv-independent",
+                                   "detail": "..."}]}}
+
+Kinds: feed_failing, feed_paused, feed_stalled, low_yield, no_recent_run (see
+warehouse/views/027_v_conditions.sql), and run_failed for a failed run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+TIMEOUT = 10.0  # a slow webhook must not hold up the run
+KIND_TITLES = {
+    "feed_failing": "failing feed", "feed_paused": "paused feed", "feed_stalled": "stalled feed",
+    "low_yield": "far fewer articles than usual", "no_recent_run": "no recent run",
+    "run_failed": "run failed",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Condition:
+    kind: str
+    subject: str
+    detail: str
+
+
+def conditions(db: Path) -> list[Condition]:
+    """The warehouse's current conditions (none for a warehouse that does not exist yet)."""
+    from warehouse import load as wh
+
+    return [Condition(*row) for row in wh.read(db, "read_conditions")]
+
+
+def _line(c: Condition) -> str:
+    return f"• *{KIND_TITLES.get(c.kind, c.kind)}* — {c.detail}"
+
+
+def payload(event: str, db: Path, found: list[Condition], run_id: str | None = None,
+            error: str | None = None) -> dict[str, Any]:  # fmt: skip
+    head = f"peacewire: run {run_id} failed: {error}" if event == "run_failed" else (
+        f"peacewire: {len(found)} condition(s) need attention ({db.name})")  # fmt: skip
+    text = "\n".join([head, *(_line(c) for c in found)])
+    return {
+        "text": text,
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+        "peacewire": {
+            "event": event,
+            "warehouse": str(db),
+            "run_id": run_id,
+            "error": error,
+            "conditions": [asdict(c) for c in found],
+        },
+    }
+
+
+def send(url: str, body: dict[str, Any]) -> str | None:
+    """POST the payload; the reason it failed, or None. Never raises: an alert must not fail a run."""
+    try:
+        response = httpx.post(url, json=body, timeout=TIMEOUT)
+    except httpx.HTTPError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None if response.is_success else f"HTTP {response.status_code}"

@@ -1,0 +1,51 @@
+"""`peacewire status`: the last runs, their tallies, and what needs attention."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from peacewire import alerts, output
+from peacewire.errors import UserError
+from peacewire.settings import Settings
+
+EXAMPLES = (
+    "examples:\n  peacewire status\n  peacewire status --runs 30\n"
+    "  peacewire status --format json | jq '.attention'"
+)
+RUN_COLUMNS = ["run_id", "started_utc", "status", "seconds", "feeds_ok", "feeds_failed", "entries_new",
+               "loaded", "duplicates", "fetch_errors"]  # fmt: skip
+
+
+def add_parser(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
+    p = sub.add_parser("status", help="last runs, their tallies, and what needs attention (alerts)",
+                       epilog=EXAMPLES, formatter_class=fmt)  # fmt: skip
+    p.add_argument("--db", type=Path, help="warehouse file")
+    p.add_argument("--runs", type=int, default=10, help="how many recent runs to show (default 10)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def cmd_status(s: Settings, args: argparse.Namespace) -> int:
+    from warehouse import load as wh
+    from warehouse.db import WarehouseError
+
+    if not s.db.exists():
+        raise UserError(f"no warehouse at {s.db}: run `peacewire ingest` first")
+    try:
+        runs = wh.read(s.db, "read_recent_runs", {"limit": max(1, args.runs)})
+        found = alerts.conditions(s.db)
+    except WarehouseError as exc:
+        raise UserError(str(exc)) from None
+    if args.format == "json":
+        output.print_json({"runs": [dict(zip(RUN_COLUMNS, r, strict=True)) for r in runs],
+                           "attention": [c.__dict__ for c in found]})  # fmt: skip
+        return 0
+    print(f"Last {len(runs)} run(s) of {s.db}:")
+    output.print_rows(RUN_COLUMNS, runs, "table")
+    if not found:
+        print("Nothing needs attention.")
+        return 0
+    print(f"Needs attention ({len(found)}):")
+    output.print_rows(["kind", "subject", "detail"], [(c.kind, c.subject, c.detail) for c in found], "table")
+    return 0

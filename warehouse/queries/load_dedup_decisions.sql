@@ -1,0 +1,1 @@
+INSERT INTO dedup_decisions BY NAME (SELECT * FROM batch) ON CONFLICT DO NOTHING;

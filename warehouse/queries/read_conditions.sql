@@ -1,0 +1,1 @@
+SELECT kind, subject, detail FROM v_conditions ORDER BY kind, subject;

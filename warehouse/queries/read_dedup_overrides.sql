@@ -1,0 +1,1 @@
+SELECT article_id, other_id, verdict FROM dedup_overrides;
