@@ -28,7 +28,7 @@ SHINGLE = 3
 PERMUTATIONS = 128
 BANDS = 64
 ROWS = PERMUTATIONS // BANDS
-BAND_SHIFT = 57  # 64 bands fit in bits 57-62, the sign bit is left alone
+BAND_SHIFT = 25  # 64 bands fit in bits 25-30 of a 32-bit key, the sign bit is left alone
 WORD = re.compile(r"\w+")
 FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "ʼ": "'", "“": '"', "”": '"',
                       "„": '"', "«": '"', "»": '"', "‐": "-", "‑": "-", "‒": "-", "–": "-",
@@ -48,7 +48,7 @@ class Fingerprint:
     text_hash: str
     signature: np.ndarray = field(repr=False, compare=False)  # uint32[PERMUTATIONS]
     shingles: int  # number of distinct shingles (for containment)
-    keys: tuple[int, ...]  # one LSH key per band (the band number folded in)
+    keys: tuple[int, ...]  # one 32-bit LSH key per band (the band number folded in)
 
 
 def normalize(text: str) -> str:
@@ -82,14 +82,21 @@ def signature(hashes: np.ndarray) -> np.ndarray:
     return mixed.min(axis=0).astype(np.uint32)
 
 
-def band_keys(sig: np.ndarray) -> tuple[int, ...]:
-    """One signed 64-bit key per band: a hash of the band's rows, the band number in bits 57-62.
+def _low32(h: int) -> int:
+    low = h & 0xFFFFFFFF
+    return low - (1 << 32) if low >= 1 << 31 else low
 
-    Folding the band in makes the index one BIGINT column, so a lookup is a one-column join.
+
+def band_keys(sig: np.ndarray) -> tuple[int, ...]:
+    """One signed 32-bit key per band: a hash of the band's rows, the band number XOR-ed into bits 25-30.
+
+    Folding the band in makes the index one INTEGER column, so a lookup is a one-column join that
+    reads 4 bytes of key a row. Two different bands colliding on 32 bits only adds a false candidate,
+    which the signature comparison rejects.
     """
     rows = sig.reshape(BANDS, ROWS)
     return tuple(
-        int.from_bytes(hashlib.blake2b(r.tobytes(), digest_size=8).digest(), "little", signed=True)
+        _low32(int.from_bytes(hashlib.blake2b(r.tobytes(), digest_size=8).digest(), "little", signed=True))
         ^ (band << BAND_SHIFT)
         for band, r in enumerate(rows)
     )

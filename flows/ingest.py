@@ -22,10 +22,10 @@ from extractors.feedlist import FeedConfig, load_feed_list
 from extractors.feeds import FeedEntry
 from extractors.netpolicy import parse_allow_list
 from extractors.taxonomy import load_taxonomy
-from flows import rows, stages, work
+from flows import progress, rows, stages, work
 from flows.model import FeedResult, Item, Processed, RunSummary
 from flows.report import publish_artifacts, summary_dict
-from peacewire import alerts
+from peacewire import alerts, report
 from peacewire.settings import Settings, load_settings
 from warehouse import load as wh
 from warehouse.db import migrate, opened
@@ -148,6 +148,17 @@ def check_conditions(s: Settings) -> list[alerts.Condition]:
     return found
 
 
+@task(name="report", cache_policy=NO_CACHE, persist_result=False)
+def write_report(s: Settings) -> str | None:
+    """Rewrite the HTML report of the last 30 days beside the warehouse (a failure is logged, not fatal)."""
+    out = report.default_out(s.db)
+    try:
+        return str(report.write(s.db, out, report.last_days(stages.now().date())))
+    except Exception as exc:  # the report is a view of the data: it must not fail the ingest
+        get_run_logger().warning("report %s not written: %s: %s", out, type(exc).__name__, exc)
+        return None
+
+
 def alert_failure(flow: Any, flow_run: Any, state: Any) -> None:
     """Flow hook: a failed or crashed run is reported to the webhook."""
     s = load_settings()
@@ -173,6 +184,7 @@ def new_run_id() -> str:
 def _ingest_batches(s: Settings, items: Sequence[Item], summary: RunSummary) -> None:
     log = get_run_logger()
     pool = work.make_pool(s.workers) if len(items) >= s.pool_min_batch else None
+    done = 0
     try:
         for n, batch in enumerate(batches(items, s.batch_size), start=1):
             pages = archive_pages(s, fetch_pages(s, batch))
@@ -185,6 +197,8 @@ def _ingest_batches(s: Settings, items: Sequence[Item], summary: RunSummary) -> 
             summary.flagged += flagged
             summary.relevant += sum(1 for d in docs if d.tags and d.tags.relevance >= s.relevance_threshold)
             log.info("batch %d: %d items -> %s", n, len(batch), dict(summary.tally))
+            done += len(batch)
+            progress.advance("seed files" if batch[0].source == "seed" else "new entries", done, len(items))
     finally:
         if pool is not None:
             pool.shutdown()
@@ -217,5 +231,6 @@ def ingest(
         summary.finished_at = stages.now()
         finish_run(s, summary, state, version, "completed")
     summary.conditions = check_conditions(s)
+    summary.report = write_report(s)
     publish_artifacts(summary)
     return summary_dict(summary)

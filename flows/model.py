@@ -107,6 +107,7 @@ class RunSummary:
     flagged: list[tuple[str, str]] = field(default_factory=list)  # (url, flag) of those items
     relevant: int = 0
     conditions: list[Any] = field(default_factory=list)  # peacewire.alerts.Condition after the run
+    report: str | None = None  # path of the HTML report the run wrote
 
     @property
     def feeds_failed(self) -> int:

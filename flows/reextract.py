@@ -17,7 +17,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import rows, stages, work
+from flows import progress, rows, stages, work
 from flows.model import Item, Page, Processed
 from peacewire.settings import Settings, load_settings
 from warehouse import load as wh
@@ -70,6 +70,7 @@ def reextract(db: str | None = None) -> dict[str, int]:
                 tally.update(replace_batch(s, docs, "reextract-" + stages.now().strftime("%Y%m%dT%H%M%SZ")))
                 offset += len(pages)
                 log.info("reextracted %d archived pages: %s", offset, dict(tally))
+                progress.advance("archived pages", offset)
         finally:
             if pool is not None:
                 pool.shutdown()

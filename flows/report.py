@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
 from flows.model import OUTCOMES, RunSummary
 
@@ -27,6 +28,7 @@ def summary_dict(s: RunSummary) -> dict[str, Any]:
         "relevant": s.relevant,
         "labels": dict(s.labels.most_common()),
         "flagged": [{"url": url, "flag": flag} for url, flag in s.flagged],
+        "report": s.report,
         "attention": [{"kind": c.kind, "subject": c.subject, "detail": c.detail} for c in s.conditions],
         "feeds": [
             {
@@ -56,6 +58,7 @@ def _markdown(d: dict[str, Any]) -> str:
         f"- flags on loaded articles (need attention): {flags}",
         f"- relevant articles stored this run: {d['relevant']}",
         f"- labels on this run's articles: {top}",
+        f"- report of the last 30 days: {d['report'] or 'not written (see the logs)'}",
     ]
     if failing:
         lines.append("\n## Feeds that failed this run")
@@ -74,6 +77,9 @@ def publish_artifacts(s: RunSummary) -> None:
     create_table_artifact(key="feed-results", table=d["feeds"], description="Per-feed results")
     tally = [{"outcome": k, "items": v} for k, v in d["tally"].items()]
     create_table_artifact(key="outcomes", table=tally, description="What every item of the run became")
+    if d["report"]:
+        create_link_artifact(key="report", link=Path(d["report"]).resolve().as_uri(), link_text="HTML report",
+                             description="The report of the last 30 days, rewritten by each run")  # fmt: skip
     labels = [{"label": k, "articles": v} for k, v in d["labels"].items()]
     create_table_artifact(
         key="new-articles-per-label", table=labels, description="This run's articles per label"

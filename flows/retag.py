@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 
 from extractors.tagging import Tags
 from extractors.taxonomy import load_taxonomy
-from flows import rows, work
+from flows import progress, rows, work
 from peacewire.settings import Settings, load_settings
 from warehouse import load as wh
 from warehouse.db import migrate, opened
@@ -56,6 +56,7 @@ def retag(db: str | None = None) -> dict[str, Any]:
                 replace_labels(s, [t[0] for t in texts], tag_batch(s, texts, pool))
                 done += len(texts)
                 log.info("retagged %d articles with taxonomy %s", done, version)
+                progress.advance("articles", done)
         finally:
             if pool is not None:
                 pool.shutdown()

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from extractors import http, schedule
-from extractors.dedup import Fingerprint
+from extractors.dedup import PERMUTATIONS, Fingerprint
 from extractors.feedlist import FeedConfig
 from extractors.feeds import FeedEntry, parse_feed
 from extractors.googlenews import publisher_url
@@ -152,15 +152,16 @@ def _stored_candidates(db: Path, fps: Sequence[Fingerprint], url_keys: set[str])
     hashes: dict[str, list[Any]] = {"text_hash": [fp.text_hash for fp in fps]}
     urls: dict[str, list[Any]] = {"url_key": sorted(url_keys)}
     probes = {"probe_keys": keys, "probe_hashes": hashes, "probe_urls": urls}
-    out = []
-    for aid, thash, blob, shingles, published, dup_of, ckey, shared in wh.read(
-        db, "read_dedup_candidates", None, probes
-    ):
-        # Only the keys shared with the batch: the others are never looked up (and hashing
-        # 64 bands of every false LSH candidate would cost more than the query).
-        fp = Fingerprint(thash, np.frombuffer(blob, dtype=np.uint32), shingles, tuple(shared))
-        out.append(Candidate(aid, fp, published, dup_of, ckey))
-    return out
+    found = wh.read_arrow(db, "read_dedup_candidates", probes)
+    # Columnar: at 1,000,000 stored articles a batch of 200 has ~65,000 LSH candidates, most of
+    # them false; row by row their conversion cost 3x the query.
+    cols = {name: found[name].to_pylist() for name in found.column_names if name != "minhash"}
+    sigs = np.frombuffer(b"".join(found["minhash"].to_pylist()), dtype=np.uint32).reshape(-1, PERMUTATIONS)
+    # Only the keys shared with the batch: the others are never looked up (and hashing
+    # 64 bands of every false LSH candidate would cost more than the query).
+    found_fps = map(Fingerprint, cols["text_hash"], sigs, cols["shingles"], map(tuple, cols["keys"]))
+    return list(map(Candidate, cols["article_id"], found_fps, cols["published_at"], cols["duplicate_of"],
+                    cols["canonical_key"]))  # fmt: skip
 
 
 def _overrides(db: Path) -> Overrides:

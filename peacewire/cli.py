@@ -1,4 +1,4 @@
-"""`peacewire`: ingest, query, serve.
+"""`peacewire`: follow the US-Russia-Ukraine peace talks in the news: ingest, query, report, operate.
 
 Exit status: 0 done; 1 could not run (the one-line reason is printed on
 stderr); 2 bad usage. Single failing feeds or pages do not fail an ingest:
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from peacewire import output, review, status
+from peacewire import output, report, review, status
 from peacewire.errors import UserError
 from peacewire.settings import Settings, SettingsError, apply_prefect_environment, load_settings
 
@@ -33,8 +33,17 @@ EXAMPLES = {
 }
 
 
+def _wide(prog: str) -> argparse.HelpFormatter:
+    """One line per command in `peacewire --help` (argparse does not measure sub-command names)."""
+    formatter = argparse.HelpFormatter(prog, max_help_position=20, width=110)
+    formatter._action_max_length = 16  # the longest command, "reextract", indented
+    return formatter
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="peacewire", description=__doc__.splitlines()[0] if __doc__ else "")
+    p = argparse.ArgumentParser(
+        prog="peacewire", description=__doc__.splitlines()[0] if __doc__ else "", formatter_class=_wide
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     fmt = argparse.RawDescriptionHelpFormatter
     ing = sub.add_parser(
@@ -70,12 +79,13 @@ def _parser() -> argparse.ArgumentParser:
     rt.add_argument("--db", type=Path, help="warehouse file")
     sub.add_parser(
         "serve",
-        help="serve the daily deployment (Prefect)",
+        help="serve the deployments (daily ingest; retag, reextract on demand) until stopped",
         epilog=EXAMPLES["serve"],
         formatter_class=fmt,
     )
     review.add_parser(sub, fmt)
     status.add_parser(sub, fmt)
+    report.add_parser(sub, fmt)
     return p
 
 
@@ -102,7 +112,8 @@ def cmd_ingest(s: Settings, args: argparse.Namespace) -> int:
     from flows.ingest import ingest
 
     try:
-        summary = ingest(feeds=str(s.feeds), db=str(s.db), limit=args.limit, force=args.force)
+        with output.progress_bar(sys.stderr.isatty()):
+            summary = ingest(feeds=str(s.feeds), db=str(s.db), limit=args.limit, force=args.force)
     except Exception as exc:
         raise UserError(f"ingest failed: {type(exc).__name__}: {exc}") from None
     output.print_summary(summary)
@@ -145,7 +156,8 @@ def _run_maintenance(s: Settings, name: str) -> dict[str, Any]:
 
     flow = getattr(importlib.import_module(f"flows.{name}"), name)
     try:
-        return dict(flow(db=str(s.db)))
+        with output.progress_bar(sys.stderr.isatty()):
+            return dict(flow(db=str(s.db)))
     except Exception as exc:
         raise UserError(f"{name} failed: {type(exc).__name__}: {exc}") from None
 
@@ -179,6 +191,7 @@ COMMANDS: dict[str, Any] = {
     "serve": cmd_serve,
     "dedup": review.cmd_dedup,
     "status": status.cmd_status,
+    "report": report.cmd_report,
 }
 
 

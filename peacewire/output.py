@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 
@@ -80,3 +82,28 @@ def print_summary(d: dict[str, Any]) -> None:
         console.print(f"Needs attention ({len(d['attention'])}, see `peacewire status`):")
         for c in d["attention"][:10]:
             console.print(f"  {c['kind']}: {c['detail']}")
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[None]:
+    """A progress bar on stderr while the block runs, fed by flows.progress; nothing when not a terminal."""
+    from flows import progress
+
+    if not enabled:
+        yield
+        return
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=Console(stderr=True), transient=False)  # fmt: skip
+    tasks: dict[str, TaskID] = {}
+
+    def update(what: str, done: int, total: int | None) -> None:
+        if what not in tasks:
+            tasks[what] = bar.add_task(what, total=total)
+        bar.update(tasks[what], completed=done, total=total)
+
+    with bar:
+        progress.listen(update)
+        try:
+            yield
+        finally:
+            progress.listen(None)

@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     # (comma-separated); empty: only public addresses (a hostile feed cannot reach your network).
     allowed_hosts: str = ""
 
+    # `make ui`: the local Prefect server's port on 127.0.0.1 (Prefect's own default).
+    ui_port: int = Field(default=4200, ge=1, le=65535)
+
     # Daily at 06:00 UTC: after the European morning news cycle has published overnight.
     cron: str = "0 6 * * *"
     timezone: str = "UTC"

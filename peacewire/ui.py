@@ -19,40 +19,38 @@ from pathlib import Path
 
 from peacewire.settings import apply_prefect_environment, load_settings
 
-PORT = int(os.environ.get("PEACEWIRE_UI_PORT", "4200"))
-URL = f"http://127.0.0.1:{PORT}"
-
 
 def _prefect(*args: str) -> None:
     subprocess.run([str(Path(sys.executable).with_name("prefect")), *args], check=True,
                    stdout=subprocess.DEVNULL)  # fmt: skip
 
 
-def _healthy() -> bool:
+def _healthy(url: str) -> bool:
     try:
-        with urllib.request.urlopen(f"{URL}/api/health", timeout=2) as resp:
+        with urllib.request.urlopen(f"{url}/api/health", timeout=2) as resp:
             return bool(resp.status == 200)
     except OSError:
         return False
 
 
-def start(home: Path) -> int:
-    if _healthy():
-        print(f"a Prefect server already answers on {URL}")
+def start(home: Path, port: int) -> int:
+    url = f"http://127.0.0.1:{port}"
+    if _healthy(url):
+        print(f"a Prefect server already answers on {url}")
         return 0
     log = (home / "server.log").open("ab")
     proc = subprocess.Popen([str(Path(sys.executable).with_name("prefect")), "server", "start", "--host",
-                             "127.0.0.1", "--port", str(PORT)], stdout=log, stderr=log,
+                             "127.0.0.1", "--port", str(port)], stdout=log, stderr=log,
                             start_new_session=True)  # fmt: skip
     (home / "server.pid").write_text(str(proc.pid))
     deadline = time.monotonic() + 120
-    while not _healthy():
+    while not _healthy(url):
         if proc.poll() is not None or time.monotonic() > deadline:
             print(f"the Prefect server did not start; see {home / 'server.log'}", file=sys.stderr)
             return 1
         time.sleep(1)
-    _prefect("config", "set", f"PREFECT_API_URL={URL}/api")
-    print(f"Prefect UI: {URL}  (peacewire runs now report to it; `make ui-stop` stops it)")
+    _prefect("config", "set", f"PREFECT_API_URL={url}/api")
+    print(f"Prefect UI: {url}  (peacewire runs now report to it; `make ui-stop` stops it)")
     return 0
 
 
@@ -72,7 +70,7 @@ def main(argv: list[str]) -> int:
     apply_prefect_environment(settings)
     home = Path(os.environ["PREFECT_HOME"])
     os.environ.pop("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", None)
-    return start(home) if argv[:1] == ["start"] else stop(home)
+    return start(home, settings.ui_port) if argv[:1] == ["start"] else stop(home)
 
 
 if __name__ == "__main__":

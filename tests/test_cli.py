@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -101,10 +102,15 @@ def test_query_errors_are_one_line(db: Path, tmp_path: Path) -> None:
     )
 
 
-def test_help_lists_commands() -> None:
+def test_help_lists_every_command_on_one_line_and_each_has_examples() -> None:
+    from peacewire.cli import COMMANDS
+
     p = run("--help")
-    assert p.returncode == 0 and all(c in p.stdout for c in ("ingest", "query", "serve"))
-    assert "examples:" in run("ingest", "--help").stdout
+    lines = p.stdout.splitlines()
+    assert p.returncode == 0
+    for command in COMMANDS:
+        assert any(re.fullmatch(rf"    {command} +\S.*", line) for line in lines), command
+        assert "examples:" in run(command, "--help").stdout, command
 
 
 @pytest.mark.prefect
@@ -117,6 +123,7 @@ def test_ingest_with_limit_defers_the_rest(tmp_path: Path) -> None:
         p = run("ingest", "--feeds", str(feeds), "--db", str(tmp_path / "w.duckdb"), "--limit", "3", env=env)
     assert p.returncode == 0, p.stderr[-2000:]
     assert "deferred" in p.stdout and "Outcomes" in p.stdout
+    assert "━" not in p.stderr  # not a terminal: log lines, no progress bar
     with opened(tmp_path / "w.duckdb", read_only=True) as conn:
         assert conn.execute("SELECT count(*) FROM entries").fetchone() == (3,)
         assert conn.execute("SELECT count(*) FROM articles WHERE source = 'seed'").fetchone() == (5,)
@@ -131,3 +138,35 @@ def test_retag_and_reextract_commands(db: Path, tmp_path: Path) -> None:
     reextract = run("reextract", "--db", str(db), env=env)
     assert reextract.returncode == 0, reextract.stderr[-2000:]
     assert "(0 rows)" in reextract.stdout  # an empty archive: nothing to rebuild
+
+
+@pytest.mark.prefect
+def test_a_terminal_gets_a_progress_bar(tmp_path: Path) -> None:
+    """Attached to a terminal (a pseudo-terminal here), `ingest` draws a progress bar on stderr."""
+    import os
+    import pty
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith("PEACEWIRE_")}
+    env = base | {"PEACEWIRE_ALLOWED_HOSTS": "127.0.0.0/8", "PEACEWIRE_HOST_DELAY": "0",
+                  "PEACEWIRE_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "120"}  # fmt: skip
+    with serve(SITE) as site:
+        feeds = write_feed_list(
+            site, tmp_path / "feeds.toml", [("frontline", "/feed-a.xml", "Frontline", "en")]
+        )
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([sys.executable, "-m", "peacewire.cli", "ingest", "--feeds", str(feeds), "--db",
+                                 str(tmp_path / "w.duckdb")], stdin=slave, stdout=slave, stderr=slave, cwd=ROOT,
+                                env=env)  # fmt: skip
+        os.close(slave)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+        assert proc.wait(timeout=300) == 0
+    text = out.decode("utf-8", "replace")
+    assert "seed files" in text and "5/5" in text and "new entries" in text and "━" in text

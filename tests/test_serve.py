@@ -1,83 +1,59 @@
-"""`peacewire serve` against a real Prefect server on 127.0.0.1 (started and stopped here)."""
+"""Both ways to run the deployments, against a real Prefect server on 127.0.0.1 (started and stopped here):
+`peacewire serve`, and prefect.yaml with a process work pool and `prefect worker start`. Each run is
+triggered through the API and ingests the local fixture site."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import ROOT
+from peacewire.devsite import serve, write_feed_list
+from peacewire.settings import load_settings
+from tests.conftest import ROOT, SITE
+from tests.prefect_server import PREFECT, artifacts, deployment, run_deployment, server, stop, wait_for
+
+__all__ = ["server"]  # the fixture, imported for pytest
 
 pytestmark = pytest.mark.prefect
+FEEDS = [("frontline", "/feed-a.xml", "Frontline Review", "en")]
+ARTIFACTS = {"feed-results", "run-summary", "outcomes", "new-articles-per-label", "report"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def local_site_env(env: dict[str, str], tmp: Path) -> dict[str, str]:
+    """What a flow run needs to reach the fixture site and keep its files under tmp."""
+    return env | {"PEACEWIRE_ALLOWED_HOSTS": "127.0.0.0/8", "PEACEWIRE_HOST_DELAY": "0",
+                  "PEACEWIRE_DATA_DIR": str(tmp / "data")}  # fmt: skip
 
 
-def wait_for(check: object, timeout: float, what: str) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            result = check()  # type: ignore[operator]
-            if result:
-                return result
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
+def check_run(api: str, dep: dict[str, Any], tmp: Path) -> None:
+    """Trigger an ingest of the fixture site through the API; it completes, with its artifacts."""
+    db = tmp / "run.duckdb"
+    with serve(SITE) as site:
+        feeds = write_feed_list(site, tmp / "feeds.toml", FEEDS)
+        run = run_deployment(api, dep, {"feeds": str(feeds), "db": str(db)}, timeout=300)
+    assert run["state"]["type"] == "COMPLETED", run["state"]
+    found = artifacts(api, run["id"])
+    assert set(found) >= ARTIFACTS
+    assert "outcomes: loaded:" in found["run-summary"]["data"]
+    assert found["report"]["data"].startswith("[HTML report](file://")
+    assert db.exists() and (tmp / "run-report.html").exists()
 
 
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PEACEWIRE_", "PREFECT_API"))}
-    env |= {"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-            "PREFECT_UI_ENABLED": "false", "PREFECT_LOCAL_STORAGE_PATH": str(tmp_path / "storage")}  # fmt: skip
-    prefect = str(Path(sys.executable).parent / "prefect")
-    proc = subprocess.Popen([prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)  # fmt: skip
-    api = f"http://127.0.0.1:{port}/api"
-    try:
-        wait_for(lambda: httpx.get(f"{api}/health", timeout=2).status_code == 200, 120, "prefect server")
-        yield api, env | {"PREFECT_API_URL": api}
-    finally:
-        stop(proc)
-
-
-def test_serve_registers_the_daily_schedule(server: tuple[str, dict[str, str]], tmp_path: Path) -> None:
+def test_serve_registers_the_schedule_and_runs(server: tuple[str, dict[str, str]], tmp_path: Path) -> None:
     api, env = server
-    env = env | {"PEACEWIRE_CRON": "15 5 * * *", "PEACEWIRE_TIMEZONE": "Europe/Kyiv",
-                 "PEACEWIRE_DATA_DIR": str(tmp_path / "data")}  # fmt: skip
+    env = local_site_env(env, tmp_path) | {
+        "PEACEWIRE_CRON": "15 5 * * *",
+        "PEACEWIRE_TIMEZONE": "Europe/Kyiv",
+    }
     proc = subprocess.Popen([sys.executable, "-m", "deployments"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
     try:
-
-        def deployment() -> dict | None:
-            found = httpx.post(f"{api}/deployments/filter", json={}, timeout=5).json()
-            return next((d for d in found if d["name"] == "daily"), None)
-
-        dep = wait_for(deployment, 120, "the daily deployment")
+        dep = wait_for(lambda: deployment(api, "daily"), 120, "the daily deployment")
         assert isinstance(dep, dict)
         schedule = dep["schedules"][0]["schedule"]
         assert (schedule["cron"], schedule["timezone"]) == ("15 5 * * *", "Europe/Kyiv")
@@ -85,11 +61,35 @@ def test_serve_registers_the_daily_schedule(server: tuple[str, dict[str, str]], 
         assert dep["parameters"]["db"].endswith("peacewire.duckdb")
         flow = httpx.get(f"{api}/flows/{dep['flow_id']}", timeout=5).json()
         assert flow["name"] == "ingest"
-
-        def names() -> bool:
-            found = httpx.post(f"{api}/deployments/filter", json={}, timeout=5).json()
-            return {"daily", "retag", "reextract"} <= {d["name"] for d in found}
-
-        assert wait_for(names, 60, "the retag and reextract deployments")
+        assert wait_for(lambda: deployment(api, "retag") and deployment(api, "reextract"), 60, "maintenance")
+        check_run(api, dep, tmp_path)
     finally:
         stop(proc)
+
+
+def test_prefect_yaml_with_a_process_worker(server: tuple[str, dict[str, str]], tmp_path: Path) -> None:
+    api, env = server
+    env = local_site_env(env, tmp_path) | {"PWD": str(ROOT)}
+    for command in (
+        ["work-pool", "create", "peacewire", "--type", "process"],
+        ["--no-prompt", "deploy", "--all"],
+    ):
+        done = subprocess.run(
+            [PREFECT, *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    dep = deployment(api, "daily")
+    assert dep is not None and dep["work_pool_name"] == "peacewire"
+    assert dep["pull_steps"][0]["prefect.deployments.steps.set_working_directory"]["directory"] == str(ROOT)
+    s = load_settings({})
+    assert [(x["schedule"]["cron"], x["schedule"]["timezone"]) for x in dep["schedules"]] == [
+        (s.cron, s.timezone)
+    ]
+    assert deployment(api, "retag") and deployment(api, "reextract")
+    worker = subprocess.Popen([PREFECT, "worker", "start", "--pool", "peacewire", "--limit", "1"], cwd=tmp_path,
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)  # fmt: skip
+    try:
+        check_run(api, dep, tmp_path)
+    finally:
+        stop(worker)

@@ -29,13 +29,13 @@ SCHEMAS: dict[str, dict[str, pa.DataType]] = {
                  "date_flag": pa.string(), "canonical_key": pa.string(),
                  "published_at": pa.timestamp("us", tz="UTC"), "relevance": pa.float64()},
     "raw_pages": {"body_zlib": pa.binary()},
-    "lsh_index": {"key": pa.int64()},
+    "lsh_index": {"key": pa.int32()},
     "dedup_decisions": {"score": pa.float64(), "threshold": pa.float64()},
     "duplicates": {"similarity": pa.float64()},
     "retagged": {"proposals": pa.list_(pa.string()), "actors": pa.list_(pa.string()),
                  "relevance": pa.float64()},
     "probe": {"entry_key": pa.string(), "guid_key": pa.string(), "alias_key": pa.string()},
-    "probe_keys": {"key": pa.int64()},
+    "probe_keys": {"key": pa.int32()},
     "probe_hashes": {"text_hash": pa.string()},
     "probe_urls": {"url_key": pa.string()},
 }  # fmt: skip
@@ -87,6 +87,16 @@ def read(db: Path, query: str, params: Mapping[str, Any] | None = None,
         for name, columns in (probes or {}).items():
             conn.register(name, to_arrow(name, columns))
         return conn.execute(sql(query), dict(params or {})).fetchall()
+
+
+def read_arrow(db: Path, query: str, probes: Mapping[str, Columns]) -> pa.Table:
+    """A named read query's result as an Arrow table (for large results converted column-wise)."""
+    if not db.exists():
+        return pa.table({})
+    with opened(db, read_only=True) as conn:
+        for name, columns in probes.items():
+            conn.register(name, to_arrow(name, columns))
+        return conn.sql(sql(query)).to_arrow_table()
 
 
 def apply(db: Path, name: str, params: Mapping[str, Any]) -> None:

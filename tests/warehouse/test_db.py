@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from extractors.dedup import BAND_SHIFT
+from extractors.dedup import BAND_SHIFT, BANDS, band_keys, fingerprint
 from peacewire.settings import load_settings
 from warehouse import load as wh
 from warehouse.db import WarehouseError, connect, migrate, migrations, opened, sql
@@ -122,3 +123,17 @@ def test_migration_003_moves_the_lsh_index_without_losing_a_key(tmp_path: Path) 
         keys = conn.execute("SELECT key FROM lsh_index ORDER BY key").fetchall()
         doc = conn.execute("SELECT doc = doc_of(article_id) FROM articles").fetchall()
     assert keys == sorted([(5,), (-7 ^ (3 << BAND_SHIFT),)]) and doc == [(True,)]
+
+
+def test_the_migrated_key_is_the_key_band_keys_computes() -> None:
+    """003 derives a band's 32-bit key from the stored 64-bit bucket exactly as band_keys does."""
+    sig = fingerprint("Witkoff and Dmitriev drafted the 28-point plan in Miami.").signature
+    buckets = [int.from_bytes(hashlib.blake2b(r.tobytes(), digest_size=8).digest(), "little", signed=True)
+               for r in sig.reshape(BANDS, -1)]  # fmt: skip
+    text = next(t for _, n, t in migrations() if n.startswith("003"))
+    expr = text[text.index("SELECT xor(") + 7 : text.index("FROM minhash_bands")].rsplit(", a.doc", 1)[0]
+    with duckdb.connect() as conn:
+        conn.execute("CREATE TABLE m (band SMALLINT, bucket BIGINT)")
+        conn.executemany("INSERT INTO m VALUES (?, ?)", list(enumerate(buckets)))
+        got = [k for (k,) in conn.execute(f"SELECT {expr} FROM m ORDER BY band").fetchall()]
+    assert got == list(band_keys(sig))
