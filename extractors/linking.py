@@ -8,7 +8,9 @@ comes first: a pair marked distinct is never merged, a forced link is kept.
 
 ``decide`` is order-independent: the batch is processed oldest first (then by
 id), so the earliest article of a story is its original whatever order the
-batch arrives in. Every decision carries the pairs it compared (the audit
+batch arrives in; and a new article published before the stored original it
+copies supersedes it (``Decision.supersedes``: that original and its copies are
+relinked to the new one when the batch is loaded). Every decision carries the pairs it compared (the audit
 trail stored in ``dedup_decisions``).
 """
 
@@ -21,6 +23,7 @@ from datetime import datetime
 from extractors.dedup import URL_MIN_JACCARD, Fingerprint, containment, jaccard
 
 AUDIT_PAIRS = 5  # near candidates kept in the trail per article, best first
+SEED_PREFIX = "seed:"  # the seed corpus's article ids: the reference originals
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,9 @@ class Decision:
     method: str | None  # 'url' | 'exact' | 'near' | 'containment' | 'override'
     similarity: float | None
     pairs: tuple[Pair, ...] = ()
+    # A stored original this article was published before: it (and its copies) now copy this one,
+    # by `method` with `similarity`.
+    supersedes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,8 +91,15 @@ class _Index:
     by_hash: dict[str, list[Candidate]] = field(default_factory=dict)
     by_url: dict[str, list[Candidate]] = field(default_factory=dict)
     by_key: dict[int, list[Candidate]] = field(default_factory=dict)
+    published: dict[str, datetime | None] = field(default_factory=dict)
+    moved: dict[str, str] = field(default_factory=dict)  # superseded original -> the new one
+
+    def root(self, c: Candidate) -> str:
+        found = _root(c)
+        return self.moved.get(found, found)
 
     def add(self, c: Candidate) -> None:
+        self.published.setdefault(c.article_id, c.published_at)
         self.by_hash.setdefault(c.fingerprint.text_hash, []).append(c)
         for url in {c.article_id, c.canonical_key} - {None}:
             self.by_url.setdefault(str(url), []).append(c)
@@ -101,27 +114,29 @@ class _Index:
         return sorted(found.values(), key=_order)
 
 
-def _usable(c: Candidate, found: Sequence[Candidate], rules: Rules) -> list[Candidate]:
-    return [o for o in found if o.article_id != c.article_id and not rules.overrides.blocks(c.article_id, o)]
+def _usable(c: Candidate, found: Sequence[Candidate], rules: Rules, index: _Index) -> list[Candidate]:
+    """Candidates that may be linked: not the article itself, nor its own copies, nor a pair a user split."""
+    return [o for o in found if c.article_id not in (o.article_id, index.root(o))
+            and not rules.overrides.blocks(c.article_id, o)]  # fmt: skip
 
 
 def _exact(c: Candidate, index: _Index, rules: Rules) -> Decision | None:
-    same = _usable(c, index.by_hash.get(c.fingerprint.text_hash, []), rules)
+    same = _usable(c, index.by_hash.get(c.fingerprint.text_hash, []), rules, index)
     if not same:
         return None
     pair = Pair(same[0].article_id, "exact", 1.0, 1.0, True)
-    return Decision(c.article_id, _root(same[0]), "exact", 1.0, (pair,))
+    return Decision(c.article_id, index.root(same[0]), "exact", 1.0, (pair,))
 
 
 def _same_url(c: Candidate, index: _Index, rules: Rules) -> Decision | None:
-    found = _usable(c, index.by_url.get(c.canonical_key, []), rules) if c.canonical_key else []
+    found = _usable(c, index.by_url.get(c.canonical_key, []), rules, index) if c.canonical_key else []
     if not found:
         return None
     j = round(jaccard(c.fingerprint, found[0].fingerprint), 4)
     pair = Pair(found[0].article_id, "url", j, URL_MIN_JACCARD, j >= URL_MIN_JACCARD)
     if not pair.accepted:
         return Decision(c.article_id, None, None, None, (pair,))
-    return Decision(c.article_id, _root(found[0]), "url", j, (pair,))
+    return Decision(c.article_id, index.root(found[0]), "url", j, (pair,))
 
 
 def _score(fp: Fingerprint, other: Candidate, rules: Rules) -> Pair:
@@ -133,7 +148,7 @@ def _score(fp: Fingerprint, other: Candidate, rules: Rules) -> Pair:
 
 
 def _near(c: Candidate, index: _Index, rules: Rules, before: tuple[Pair, ...]) -> Decision:
-    found = _usable(c, index.near(c.fingerprint), rules)
+    found = _usable(c, index.near(c.fingerprint), rules, index)
     scored = sorted(
         ((_score(c.fingerprint, o, rules), o) for o in found), key=lambda p: (not p[0].accepted, -p[0].score)
     )
@@ -143,7 +158,7 @@ def _near(c: Candidate, index: _Index, rules: Rules, before: tuple[Pair, ...]) -
     pairs = before + kept
     if best is None:
         return Decision(c.article_id, None, None, None, pairs)
-    return Decision(c.article_id, _root(best[1]), best[0].method, best[0].score, pairs)
+    return Decision(c.article_id, index.root(best[1]), best[0].method, best[0].score, pairs)
 
 
 def _decide_one(c: Candidate, index: _Index, rules: Rules) -> Decision:
@@ -159,6 +174,19 @@ def _decide_one(c: Candidate, index: _Index, rules: Rules) -> Decision:
     return _near(c, index, rules, url.pairs if url else ())
 
 
+def _earliest(c: Candidate, d: Decision, index: _Index) -> Decision:
+    """The earliest published is the original: a copy published before the stored original it matched
+    takes its place (the seed corpus, the reference, and a user's forced link excepted)."""
+    root = d.duplicate_of
+    if root is None or d.method == "override" or root.startswith(SEED_PREFIX):
+        return d
+    when = index.published.get(root)
+    if c.published_at is None or when is None or c.published_at >= when:
+        return d
+    index.moved[root] = c.article_id
+    return replace(d, duplicate_of=None, supersedes=root)
+
+
 def decide(batch: Sequence[Candidate], stored: Sequence[Candidate], rules: Rules) -> list[Decision]:
     """Duplicate decisions for the batch against what is stored and against itself."""
     index = _Index()
@@ -166,7 +194,7 @@ def decide(batch: Sequence[Candidate], stored: Sequence[Candidate], rules: Rules
         index.add(c)
     decisions: list[Decision] = []
     for c in sorted(batch, key=_order):
-        d = _decide_one(c, index, rules)
+        d = _earliest(c, _decide_one(c, index, rules), index)
         decisions.append(d)
         index.add(Candidate(c.article_id, c.fingerprint, c.published_at, d.duplicate_of, c.canonical_key))
     return decisions

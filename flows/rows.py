@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from extractors import schedule
 from extractors.feedlist import FeedConfig
+from extractors.linking import Pair
 from extractors.tagging import Tags
 from extractors.urls import InvalidURL, canonical_url, url_key
 from flows.model import FeedResult, Page, Processed, RunSummary
@@ -75,12 +77,31 @@ def entry_row(d: Processed, run_id: str) -> dict[str, Any]:
             "alias_key": d.item.alias_key}  # fmt: skip
 
 
+def _trail_row(article: str, p: Pair, merged: bool, run_id: str, at: datetime) -> dict[str, Any]:
+    return {"article_id": article, "candidate_id": p.candidate_id, "method": p.method, "score": p.score,
+            "threshold": p.threshold, "decision": "merged" if merged else "kept_apart", "run_id": run_id,
+            "decided_at": at}  # fmt: skip
+
+
 def decision_rows(stored: Sequence[Processed], run_id: str, at: datetime) -> list[dict[str, Any]]:
-    """The audit trail: every pair the dedup decision compared, and whether it merged."""
-    return [{"article_id": d.item.key, "candidate_id": p.candidate_id, "method": p.method, "score": p.score,
-             "threshold": p.threshold, "decision": "merged" if p.accepted else "kept_apart",
-             "run_id": run_id, "decided_at": at}
-            for d in stored if d.decision for p in d.decision.pairs]  # fmt: skip
+    """The audit trail: every pair the dedup decision compared, and whether it merged.
+
+    A superseded original is recorded as merged into the new one (its own row, by the same pair)."""
+    out = []
+    for d in stored:
+        decision = d.decision
+        for p in decision.pairs if decision else ():
+            old = decision.supersedes if decision else None
+            out.append(_trail_row(d.item.key, p, p.accepted and old is None, run_id, at))
+            if p.accepted and old is not None:
+                out.append(_trail_row(old, replace(p, candidate_id=d.item.key), True, run_id, at))
+    return out
+
+
+def relink_rows(stored: Sequence[Processed], run_id: str) -> list[dict[str, Any]]:
+    return [{"old_root": d.decision.supersedes, "new_root": d.item.key, "method": d.decision.method,
+             "similarity": d.decision.similarity, "run_id": run_id}
+            for d in stored if d.decision and d.decision.supersedes]  # fmt: skip
 
 
 def batch_tables(docs: Sequence[Processed], run_id: str, fetched_at: datetime) -> dict[str, Columns]:
@@ -99,6 +120,7 @@ def batch_tables(docs: Sequence[Processed], run_id: str, fetched_at: datetime) -
         "duplicates": columns(dups),
         "lsh_index": columns(keys),
         "dedup_decisions": columns(decision_rows(stored, run_id, fetched_at)),
+        "relinks": columns(relink_rows(stored, run_id)),
         "labels": columns(labels),
         "entries": columns([entry_row(d, run_id) for d in docs if d.item.source == "feed"]),
     }

@@ -19,8 +19,8 @@ from warehouse.db import opened, sql
 Columns = Mapping[str, Sequence[Any]]
 # Load order matters only for readability; everything is one transaction.
 TABLES = (
-    "retagged", "replaced", "feeds", "raw_pages", "lsh_index", "articles", "duplicates", "dedup_decisions",
-    "labels", "entries", "entry_outcomes", "feed_state", "feed_fetches", "runs",
+    "retagged", "replaced", "feeds", "raw_pages", "lsh_index", "articles", "duplicates", "relinks",
+    "dedup_decisions", "labels", "entries", "entry_outcomes", "feed_state", "feed_fetches", "runs",
 )  # fmt: skip
 SCHEMAS: dict[str, dict[str, pa.DataType]] = {
     "articles": {"authors": pa.list_(pa.string()), "minhash": pa.binary(),
@@ -32,6 +32,7 @@ SCHEMAS: dict[str, dict[str, pa.DataType]] = {
     "lsh_index": {"key": pa.int32()},
     "dedup_decisions": {"score": pa.float64(), "threshold": pa.float64()},
     "duplicates": {"similarity": pa.float64()},
+    "relinks": {"similarity": pa.float64()},
     "retagged": {"proposals": pa.list_(pa.string()), "actors": pa.list_(pa.string()),
                  "relevance": pa.float64()},
     "probe": {"entry_key": pa.string(), "guid_key": pa.string(), "alias_key": pa.string()},

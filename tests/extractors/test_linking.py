@@ -107,3 +107,23 @@ def test_a_pair_marked_distinct_is_never_merged_and_a_forced_link_is_kept() -> N
     forced = Rules(0.35, 0.8, Overrides(merged={"other": "orig"}))
     d = decide([cand("other", SEEDS["004_a917bd5c1d015acc"], 2)], stored, forced)[0]
     assert (d.duplicate_of, d.method) == ("orig", "override")
+
+
+def test_a_copy_published_before_the_stored_original_takes_its_place() -> None:
+    base = SEEDS["003_93d7f405470a9551"]
+    stored = [cand("late-original", base, 9), Candidate("copy-of-it", fingerprint(base + " More."), None,
+                                                         "late-original")]  # fmt: skip
+    early = cand("early", "Analysis\n" + base, 2)
+    later = cand("later", base + "\nRepublished.", 5)
+    for order in ([early, later], [later, early]):
+        out = {d.article_id: d for d in decide(order, stored, Rules(0.35, 0.8))}
+        assert (out["early"].duplicate_of, out["early"].supersedes) == (None, "late-original")
+        assert out["early"].method in ("near", "containment") and out["early"].similarity
+        assert out["later"].duplicate_of == "early"  # the story's new original, in the same batch
+
+
+def test_the_seed_corpus_stays_the_reference_original() -> None:
+    base = SEEDS["003_93d7f405470a9551"]
+    stored = [Candidate("seed:003", fingerprint(base), datetime(2026, 1, 9, tzinfo=UTC))]
+    d = decide([cand("early", "Analysis\n" + base, 2)], stored, Rules(0.35, 0.8))[0]
+    assert (d.duplicate_of, d.supersedes) == ("seed:003", None)
