@@ -135,3 +135,27 @@ def test_relevance_needs_the_talks(matcher: Matcher) -> None:
 def test_taxonomy_errors_name_the_problem(toml: str, message: str) -> None:
     with pytest.raises(TaxonomyError, match=message):
         parse_taxonomy(toml)
+
+
+def test_the_gold_passages_cover_every_id_in_every_language() -> None:
+    """make eval's gold set: >= 150 passages; each label id of the spec is gold in each of the 8 languages."""
+    import tomllib
+
+    spec = parse_label_spec((ROOT / "seeds" / "label-spec.md").read_text())
+    scenes = tomllib.loads((ROOT / "tests" / "fixtures" / "gold" / "passages.toml").read_text())["scene"]
+    covered: dict[str, set[str]] = {}
+    for scene in scenes:
+        for lang in scene["text"]:
+            labels = {
+                **{k: scene[k] for k in ("proposals", "actors")},
+                **scene.get("except", {}).get(lang, {}),
+            }
+            covered.setdefault(lang, set()).update(labels["proposals"], labels["actors"])
+    assert sum(len(s["text"]) for s in scenes) >= 150
+    assert set(covered) == {"en", "uk", "ru", "de", "fr", "es", "it", "pl"}
+    for lang, ids in covered.items():
+        assert spec["proposal"] | spec["actor"] <= ids, (
+            lang,
+            sorted((spec["proposal"] | spec["actor"]) - ids),
+        )
+    assert sum(1 for s in scenes if not s["relevant"]) >= 5  # traps and off-topic passages
