@@ -5,6 +5,8 @@ Gold sets:
     passages): every label id in every language, traps (Gaza's 20-point plan
     and ceasefire, a battlefield report, "advance", "European", "taxi", a
     bare "plan" and "ceasefire") and off-topic passages;
+  * three held-out sets of 40 passages (heldout*.toml), written one after another, each scored
+    blind once and then tuned on: only the last (BLIND) is still blind, and it is reported apart;
   * the 5 seed articles (tests/fixtures/gold/seed-labels.jsonl), to be matched exactly;
   * the 181 real pages of ../shared/benchmarks/article-extraction (news of Nov 2019,
     none about these talks; 6 are about the Trump-Ukraine impeachment, checked by
@@ -33,6 +35,10 @@ from extractors.taxonomy import load_taxonomy
 from peacewire.settings import PROJECT_ROOT, load_settings
 
 GOLD = PROJECT_ROOT / "tests" / "fixtures" / "gold"
+# Held-out sets in the order they were written; each was scored blind once, then tuned on (so only the
+# last is still blind: BLIND). See docs/labels.md.
+HELD_OUT = {"held-out-1": "heldout.toml", "held-out-2": "heldout2.toml", "held-out-3": "heldout3.toml"}
+BLIND = "held-out-3"
 LANGS = ("en", "uk", "ru", "de", "fr", "es", "it", "pl")
 KINDS = ("actor", "proposal")
 
@@ -119,16 +125,14 @@ def main() -> int:
     args = parser.parse_args()
     s = load_settings()
     matcher = Matcher(load_taxonomy(s.taxonomy, s.label_spec))
-    gold, held, seed, pages = passages(), passages(GOLD / "heldout.toml"), seeds(), real_pages(args.shared)
+    sets = {"passages": passages(), **{name: passages(GOLD / f) for name, f in HELD_OUT.items()},
+            "seeds": seeds(), "pages": real_pages(args.shared)}  # fmt: skip
     start = time.perf_counter()
-    results = {name: evaluate(matcher, cases, s.relevance_threshold)
-               for name, cases in (("passages", gold), ("held-out", held), ("seeds", seed),
-                                   ("pages", pages))}  # fmt: skip
+    results = {name: evaluate(matcher, cases, s.relevance_threshold) for name, cases in sets.items()}
     seconds = time.perf_counter() - start
-    total = len(gold) + len(held) + len(seed) + len(pages)
-    print(f"taxonomy {matcher.taxonomy.version}; {len(gold)} passages in {len(LANGS)} languages, "
-          f"{len(held)} held-out passages, {len(seed)} seeds, {len(pages)} real off-topic pages; "
-          f"relevance threshold {s.relevance_threshold}; {total} texts in {seconds:.2f} s")  # fmt: skip
+    sizes = ", ".join(f"{name} {len(cases)}" for name, cases in sets.items())
+    print(f"taxonomy {matcher.taxonomy.version}; texts: {sizes}; threshold {s.relevance_threshold}; "
+          f"{seconds:.2f} s")  # fmt: skip
     for name, result in results.items():
         report(name, result)
         misses = result["misses"]
@@ -147,10 +151,21 @@ def _merged(*tables: object) -> dict[tuple[str, str], Counter[str]]:
     return out
 
 
+def _blind(result: dict[str, object]) -> dict[str, float]:
+    by, rel = result["by"], result["relevance"]
+    assert isinstance(by, dict) and isinstance(rel, Counter)
+    return {"blind_actor_f1": score(by[("all", "actor")])[2],
+            "blind_proposal_f1": score(by[("all", "proposal")])[2],
+            "blind_relevance_recall": score(rel)[1]}  # fmt: skip
+
+
 def check(results: dict[str, dict[str, object]]) -> int:
-    passages_by = _merged(results["passages"]["by"], results["held-out"]["by"])
+    tuned = [n for n in results if n not in (BLIND, "seeds", "pages")]
+    passages_by = _merged(*(results[n]["by"] for n in tuned))
     rel: Counter[str] = Counter()
-    for r in results.values():
+    for name, r in results.items():
+        if name == BLIND:
+            continue
         counts = r["relevance"]
         assert isinstance(counts, Counter)
         rel.update(counts)
@@ -158,10 +173,11 @@ def check(results: dict[str, dict[str, object]]) -> int:
     assert isinstance(page_props, dict)
     proposals = passages_by[("all", "proposal")] + page_props[("all", "proposal")]
     figures = {"actor_f1": score(passages_by[("all", "actor")])[2], "proposal_f1": score(proposals)[2],
-               "relevance_precision": score(rel)[0], "relevance_recall": score(rel)[1]}  # fmt: skip
+               "relevance_precision": score(rel)[0], "relevance_recall": score(rel)[1],
+               **_blind(results[BLIND])}  # fmt: skip
     seed_misses = results["seeds"]["misses"]
-    print("gate: " + "  ".join(f"{k} {v:.4f}" for k, v in figures.items()) + " (passages and held-out; "
-          "proposals with the pages' false positives; relevance over all four sets)")  # fmt: skip
+    print("gate: " + "  ".join(f"{k} {v:.4f}" for k, v in figures.items()) + " (the first four on the "
+          f"sets tuned on, proposals with the pages' false positives; blind_* on {BLIND})")  # fmt: skip
     floors = json.loads(BASELINE.read_text(encoding="utf-8"))
     problems = gate(figures, {k: floors[k] for k in figures})
     if seed_misses:
