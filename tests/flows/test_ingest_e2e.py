@@ -245,5 +245,5 @@ def test_a_user_split_survives_the_next_decision(runs: Any, tmp_path: Path) -> N
     assert q(db, "SELECT verdict, note FROM dedup_overrides") == [("distinct", "test")]
     assert reextract(db=str(db)) == {"loaded": 9, "duplicate": 5, "not_article": 1}
     assert q(db, "SELECT duplicate_of FROM articles WHERE url = ?", url) == [(None,)]
-    missing = run("dedup", "why", "https://nowhere.example/x", "--db", str(db))
-    assert missing.returncode == 1 and "no article 'https://nowhere.example/x'" in missing.stderr
+    missing = run("dedup", "why", "https://nowhere.example.com/x", "--db", str(db))
+    assert missing.returncode == 1 and "no article 'https://nowhere.example.com/x'" in missing.stderr

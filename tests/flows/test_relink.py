@@ -20,7 +20,7 @@ BODY = (SITE / "articles" / "uk-talks.html").read_bytes()
 
 
 def article(key: str, day: int, extra: bytes = b"") -> Processed:
-    url = f"https://news.example/{key}"
+    url = f"https://news.example.com/{key}"
     page = Page(Item(key=url, source="feed", url=url, feed_id="f"), "ok", BODY.replace(b"</body>", extra + b"</body>"),
                 final_url=url)  # fmt: skip
     done = work.process(page, 80, TAXONOMY)
@@ -54,7 +54,7 @@ def test_an_earlier_copy_becomes_the_original_of_the_stored_story(tmp_path: Path
         trail = conn.execute("""SELECT article_id, candidate_id FROM dedup_decisions
                                 WHERE decision = 'merged' AND run_id = 'r3'""").fetchall()  # fmt: skip
     assert set(dups.values()) == {early.item.key}
-    assert trail == [("https://news.example/late", early.item.key)]
+    assert trail == [("https://news.example.com/late", early.item.key)]
     ingest(db, [early], "r4")  # a rerun of the batch changes nothing (and never links it to itself)
     assert links(db) == {"early": None, "late": "early", "copy": "early"}
     with duckdb.connect(str(db), read_only=True) as conn:

@@ -115,9 +115,9 @@ def test_migration_003_moves_the_lsh_index_without_losing_a_key(tmp_path: Path) 
             conn.execute(sql("schema_migrations_record"), [version, name, datetime.now(UTC)])
         conn.execute("""INSERT INTO articles (article_id, source, fetched_at, text, text_hash, word_count,
                         shingles, minhash, proposals, actors, run_id)
-                        VALUES ('https://a.example/x', 'feed', now(), 't', 'h', 1, 1, ''::BLOB, [], [], 'r')""")
+                        VALUES ('https://a.example.com/x', 'feed', now(), 't', 'h', 1, 1, ''::BLOB, [], [], 'r')""")
         conn.execute(
-            "INSERT INTO minhash_bands VALUES (0, 5, 'https://a.example/x'), (3, -7, 'https://a.example/x')"
+            "INSERT INTO minhash_bands VALUES (0, 5, 'https://a.example.com/x'), (3, -7, 'https://a.example.com/x')"
         )
         assert migrate(conn, CONFIG) == ["003_dedup_index_and_audit"]
         keys = conn.execute("SELECT key FROM lsh_index ORDER BY key").fetchall()
