@@ -153,6 +153,8 @@ def _stored_candidates(db: Path, fps: Sequence[Fingerprint], url_keys: set[str])
     urls: dict[str, list[Any]] = {"url_key": sorted(url_keys)}
     probes = {"probe_keys": keys, "probe_hashes": hashes, "probe_urls": urls}
     found = wh.read_arrow(db, "read_dedup_candidates", probes)
+    if found is None:
+        return []
     # Columnar: at 1,000,000 stored articles a batch of 200 has ~65,000 LSH candidates, most of
     # them false; row by row their conversion cost 3x the query.
     cols = {name: found[name].to_pylist() for name in found.column_names if name != "minhash"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ def cmd_status(s: Settings, args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     if args.format == "json":
         output.print_json({"runs": [dict(zip(RUN_COLUMNS, r, strict=True)) for r in runs],
-                           "attention": [c.__dict__ for c in found]})  # fmt: skip
+                           "attention": [asdict(c) for c in found]})  # fmt: skip
         return 0
     print(f"Last {len(runs)} run(s) of {s.db}:")
     output.print_rows(RUN_COLUMNS, runs, "table")

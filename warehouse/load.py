@@ -7,7 +7,8 @@ transaction: a batch is either all in the warehouse or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -79,24 +80,29 @@ def load(db: Path, batch: Mapping[str, Columns]) -> dict[str, int]:
     return {t: _rows(c) for t, c in batch.items()}
 
 
-def read(db: Path, query: str, params: Mapping[str, Any] | None = None,
-         probes: Mapping[str, Columns] | None = None) -> list[tuple[Any, ...]]:  # fmt: skip
-    """Run a named read query read-only, with probe tables registered under their names."""
-    if not db.exists():
-        return []
+@contextmanager
+def _probed(db: Path, probes: Mapping[str, Columns] | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection with the probe tables registered under their names."""
     with opened(db, read_only=True) as conn:
         for name, columns in (probes or {}).items():
             conn.register(name, to_arrow(name, columns))
+        yield conn
+
+
+def read(db: Path, query: str, params: Mapping[str, Any] | None = None,
+         probes: Mapping[str, Columns] | None = None) -> list[tuple[Any, ...]]:  # fmt: skip
+    """Run a named read query read-only (no rows from a warehouse that does not exist yet)."""
+    if not db.exists():
+        return []
+    with _probed(db, probes) as conn:
         return conn.execute(sql(query), dict(params or {})).fetchall()
 
 
-def read_arrow(db: Path, query: str, probes: Mapping[str, Columns]) -> pa.Table:
-    """A named read query's result as an Arrow table (for large results converted column-wise)."""
+def read_arrow(db: Path, query: str, probes: Mapping[str, Columns]) -> pa.Table | None:
+    """A named read query's result as an Arrow table (large results, converted column-wise)."""
     if not db.exists():
-        return pa.table({})
-    with opened(db, read_only=True) as conn:
-        for name, columns in probes.items():
-            conn.register(name, to_arrow(name, columns))
+        return None
+    with _probed(db, probes) as conn:
         return conn.sql(sql(query)).to_arrow_table()
 
 
