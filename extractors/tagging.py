@@ -116,7 +116,8 @@ class Matcher:
         self.taxonomy = taxonomy
         self.roles: dict[str, set[Role]] = defaultdict(set)
         self.cased: dict[str, set[Role]] = defaultdict(set)
-        self.stems: set[str] = set()
+        # Stems have their own roles: a stem never turns another role's exact word into a stem.
+        self.stems: dict[str, set[Role]] = defaultdict(set)
         for label in taxonomy.labels:
             self._add_label(label)
         for term in taxonomy.relevance_terms:
@@ -134,19 +135,24 @@ class Matcher:
             self.cased[" ".join(fold(name).split())].add(Role("name", label.id))
         for i, rule in enumerate(label.near):
             for term in rule.a:
-                self.roles[name_key(term)].add(Role("near_a", label.id, i))
+                self._add_term(term, Role("near_a", label.id, i))
             for term in rule.b:
-                self.roles[name_key(term)].add(Role("near_b", label.id, i))
+                self._add_term(term, Role("near_b", label.id, i))
         for term in label.unless:
-            self.roles[name_key(term)].add(Role("unless", label.id))
+            self._add_term(term, Role("unless", label.id))
+
+    def _add_term(self, term: str, role: Role) -> None:
+        """A context word; "word*" is a stem: the word plus up to STEM_SUFFIX letters (inflections)."""
+        if term.endswith("*"):
+            self._add_stem(term[:-1], role)
+        else:
+            self.roles[name_key(term)].add(role)
 
     def _add_stem(self, stem: str, role: Role) -> None:
-        key = name_key(stem)
-        self.stems.add(key)
-        self.roles[key].add(role)
+        self.stems[name_key(stem)].add(role)
 
     def _compile(self) -> re.Pattern[str]:
-        uncased = _trie_regex(sorted(self.roles), self.stems)
+        uncased = _trie_regex(sorted(set(self.roles) | set(self.stems)), set(self.stems))
         cased = _trie_regex(sorted(self.cased), set())
         body = f"(?i:{uncased})" + (f"|{cased}" if self.cased else "")
         # A zero-width match at every word start: the longest name starting there is
@@ -160,7 +166,7 @@ class Matcher:
         for cut in range(0, STEM_SUFFIX + 1):
             stem = key[: len(key) - cut] if cut else key
             if stem in self.stems:
-                found |= self.roles[stem]
+                found |= self.stems[stem]
                 break
         return found
 
@@ -194,9 +200,11 @@ def _by_role(hits: list[Hit]) -> dict[Role, list[Hit]]:
     return index
 
 
-def _near_hits(index: dict[Role, list[Hit]], label: Label) -> list[int]:
+def _near_hits(index: dict[Role, list[Hit]], label: Label, core_ok: bool) -> list[int]:
     found = []
     for i, rule in enumerate(label.near):
+        if rule.core and not core_ok:
+            continue
         a = [h.start for h in index.get(Role("near_a", label.id, i), ())]
         b = [h.start for h in index.get(Role("near_b", label.id, i), ())]
         found += [x for x in a if any(abs(x - y) <= rule.window for y in b)]
@@ -215,10 +223,10 @@ def _spans(hits: list[Hit]) -> list[tuple[int, int]]:
     return out
 
 
-def _label_offsets(index: dict[Role, list[Hit]], label: Label) -> list[int]:
+def _label_offsets(index: dict[Role, list[Hit]], label: Label, core_ok: bool = True) -> list[int]:
     offsets = [s for s, _ in _spans(index.get(Role("name", label.id), []))]
     if label.near:
-        offsets = sorted(set(offsets + _near_hits(index, label)))
+        offsets = sorted(set(offsets + _near_hits(index, label, core_ok)))
     blockers = [h.start for h in index.get(Role("unless", label.id), ())]
     return [o for o in offsets if not any(abs(o - b) <= label.unless_window for b in blockers)]
 
@@ -229,17 +237,22 @@ def relevance(proposals: int, negotiation_terms: int, core: bool) -> float:
     return round(score if core else 0.3 * score, 4)
 
 
+def _hit(text: str, label: Label, offsets: list[int]) -> LabelHit:
+    return LabelHit(label.kind, label.id, len(offsets), offsets[0], evidence(text, offsets[0]))
+
+
 def tag(matcher: Matcher, text: str) -> Tags:
     index = _by_role(matcher.hits(text))
-    out = []
-    for label in matcher.taxonomy.labels:
-        offsets = _label_offsets(index, label)
-        if offsets:
-            out.append(LabelHit(label.kind, label.id, len(offsets), offsets[0],
-                                evidence(text, offsets[0])))  # fmt: skip
+    labels = matcher.taxonomy.labels
+    actors = {label.id: _label_offsets(index, label) for label in labels if label.kind == "actor"}
+    core_mentions = sum(len(actors.get(a, ())) for a in matcher.taxonomy.core_actors)
+    # Broad concept rules ("forces" near "deploy", marked core) count only in a text about the war (a core
+    # actor named): in a Hong Kong story they are another conflict's vocabulary.
+    found = {label.id: actors.get(label.id) or _label_offsets(index, label, core_mentions > 0)
+             for label in labels}  # fmt: skip
+    out = [_hit(text, label, found[label.id]) for label in labels if found[label.id]]
     n_terms = len(_spans(index.get(Role("relevance"), [])))
     proposals = sum(1 for h in out if h.kind == "proposal")
-    core_mentions = sum(h.mentions for h in out if h.label in matcher.taxonomy.core_actors)
     # About the war when a core actor is named twice, or once beside a proposal of the talks:
     # a single "Russia" in a Middle East peace story is not enough.
     core = core_mentions >= 2 or (core_mentions == 1 and proposals > 0)

@@ -7,7 +7,8 @@ Per label (``[[actor]]`` or ``[[proposal]]``):
           five more letters ("Зеленськ" matches Зеленського, Зеленському)
   cased   case-sensitive names (acronyms such as "EU", "UE")
   near    context rules: a term of ``a`` within ``window`` characters of a term
-          of ``b`` is a mention (the 30-day ceasefire: "ceasefire" near "30 days")
+          of ``b`` is a mention (the 30-day ceasefire: "ceasefire" near "30 days"); a term
+          ending in ``*`` is a stem (the word plus up to five letters: "заморож*")
   unless  a mention with any of ``terms`` within ``window`` characters is dropped
 [relevance]
   terms / stems: the negotiation vocabulary counted by the relevance score.
@@ -24,7 +25,7 @@ from typing import Any
 
 KINDS = ("proposal", "actor")
 LABEL_KEYS = {"id", "names", "stems", "cased", "near", "unless"}
-NEAR_KEYS = {"a", "b", "window"}
+NEAR_KEYS = {"a", "b", "window", "core"}
 UNLESS_KEYS = {"terms", "window"}
 RELEVANCE_KEYS = {"terms", "stems", "core_actors"}
 
@@ -38,6 +39,7 @@ class NearRule:
     a: tuple[str, ...]
     b: tuple[str, ...]
     window: int
+    core: bool = False  # counts only in a text that names a core actor (broad concept rules)
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def _check_keys(where: str, table: dict[str, Any], allowed: set[str]) -> None:
 def _near(where: str, raw: Any) -> NearRule:
     _check_keys(where, raw, NEAR_KEYS)
     return NearRule(_strings(where + ".a", raw.get("a")), _strings(where + ".b", raw.get("b")),
-                    int(raw.get("window", 60)))  # fmt: skip
+                    int(raw.get("window", 60)), bool(raw.get("core", False)))  # fmt: skip
 
 
 def _label(kind: str, raw: dict[str, Any]) -> Label:

@@ -159,3 +159,24 @@ def test_the_gold_passages_cover_every_id_in_every_language() -> None:
             sorted((spec["proposal"] | spec["actor"]) - ids),
         )
     assert sum(1 for s in scenes if not s["relevant"]) >= 5  # traps and off-topic passages
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "expected"),
+    [
+        ("European forces would deploy to Ukraine after a ceasefire.", "security-guarantees", True),
+        ("Beijing may deploy army forces onto Hong Kong's streets.", "security-guarantees", False),
+        ("Киев и Москва обменялись пленными в четверг.", "prisoner-exchange", True),
+        ("Україна отримала б кошти із заморожених російських активів.", "frozen-assets", True),
+        (
+            "Although the bill was withdrawn, protests spread across the territory.",
+            "territorial-concessions",
+            False,
+        ),
+    ],
+)
+def test_concept_rules_need_the_war_in_the_text(
+    matcher: Matcher, text: str, label: str, expected: bool
+) -> None:
+    """Stemmed context rules find paraphrases, but only where Ukraine, Russia, Zelensky or Putin is named."""
+    assert (label in labels(matcher, text)) is expected
