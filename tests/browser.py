@@ -33,7 +33,7 @@ BROWSER_OWN = re.compile(r"^(CONNECT |GET http://)(accounts|android\.clients|www
 
 @contextmanager
 def trap() -> Iterator[tuple[int, list[str]]]:
-    """A proxy that records each request line (GET http://..., CONNECT host:443) and closes."""
+    """A proxy that records each request line ("GET <url>", "CONNECT <host>:443") and closes."""
     seen: list[str] = []
     server = socket.create_server(("127.0.0.1", 0))
     server.settimeout(0.2)
