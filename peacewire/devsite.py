@@ -75,18 +75,26 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def serve(root: Path, port: int = 0) -> Iterator[Site]:
-    """Serve root on 127.0.0.1 (a free port by default) for the duration of the block."""
-    site = Site(root)
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(site))
-    site.base = f"http://127.0.0.1:{server.server_address[1]}"
+def running(handler: type[BaseHTTPRequestHandler], port: int = 0) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 (a free port by default) for the block; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield site
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def serve(root: Path, port: int = 0) -> Iterator[Site]:
+    """Serve root on 127.0.0.1 (a free port by default) for the duration of the block."""
+    site = Site(root)
+    with running(_handler(site), port) as base:
+        site.base = base
+        yield site
 
 
 def write_feed_list(site: Site, path: Path, feeds: list[tuple[str, str, str, str]]) -> Path:

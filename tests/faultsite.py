@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import base64
 import gzip
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from peacewire.devsite import running
 
 # Addresses the client must refuse before connecting (they are never contacted: the
 # tests assert the refusal) and a host whose links are only decoded, never fetched.
@@ -182,16 +183,9 @@ def serve_faults() -> Iterator[FaultSite]:
         def log_message(self, format: str, *args: object) -> None:
             return
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    site.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with running(Handler) as base:
+        site.base = base
         yield site
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def closed_port() -> int:
