@@ -63,8 +63,21 @@ def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
         stop(proc)
 
 
+def call(method: str, url: str, body: object = None, attempts: int = 6) -> Any:
+    """One API call, retried while the server answers 5xx (its SQLite database is briefly locked when a
+    worker or `serve` writes at the same moment); any other error fails with the server's answer."""
+    for attempt in range(attempts):
+        response = httpx.request(method, url, json=body, timeout=10)
+        if response.status_code < 500:
+            break
+        time.sleep(0.5 * 2**attempt)
+    if response.is_error:
+        raise AssertionError(f"{method} {url}: {response.status_code} {response.text[:500]}")
+    return response.json()
+
+
 def deployment(api: str, name: str) -> dict[str, Any] | None:
-    found = httpx.post(f"{api}/deployments/filter", json={}, timeout=5).json()
+    found = call("POST", f"{api}/deployments/filter", {})
     return next((d for d in found if d["name"] == name), None)
 
 
@@ -72,11 +85,10 @@ def run_deployment(
     api: str, dep: dict[str, Any], parameters: dict[str, Any], timeout: float
 ) -> dict[str, Any]:
     """Create a flow run of the deployment through the API and wait for a final state."""
-    run = httpx.post(f"{api}/deployments/{dep['id']}/create_flow_run", json={"parameters": parameters},
-                     timeout=10).json()  # fmt: skip
+    run = call("POST", f"{api}/deployments/{dep['id']}/create_flow_run", {"parameters": parameters})
 
     def final() -> dict[str, Any] | None:
-        got = httpx.get(f"{api}/flow_runs/{run['id']}", timeout=5).json()
+        got = call("GET", f"{api}/flow_runs/{run['id']}")
         return got if got["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
 
     result = wait_for(final, timeout, f"flow run {run['id']} to finish")
@@ -86,6 +98,4 @@ def run_deployment(
 
 def artifacts(api: str, flow_run_id: str) -> dict[str, dict[str, Any]]:
     body = {"artifacts": {"flow_run_id": {"any_": [flow_run_id]}}}
-    return {
-        a["key"]: a for a in httpx.post(f"{api}/artifacts/filter", json=body, timeout=5).json() if a["key"]
-    }
+    return {a["key"]: a for a in call("POST", f"{api}/artifacts/filter", body) if a["key"]}

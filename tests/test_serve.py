@@ -9,13 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from peacewire.devsite import serve, write_feed_list
 from peacewire.settings import load_settings
 from tests.conftest import ROOT, SITE
-from tests.prefect_server import PREFECT, artifacts, deployment, run_deployment, server, stop, wait_for
+from tests.prefect_server import PREFECT, artifacts, call, deployment, run_deployment, server, stop, wait_for
 
 __all__ = ["server"]  # the fixture, imported for pytest
 
@@ -59,7 +58,7 @@ def test_serve_registers_the_schedule_and_runs(server: tuple[str, dict[str, str]
         assert (schedule["cron"], schedule["timezone"]) == ("15 5 * * *", "Europe/Kyiv")
         assert dep["schedules"][0]["active"] and "peacewire" in dep["tags"]
         assert dep["parameters"]["db"].endswith("peacewire.duckdb")
-        flow = httpx.get(f"{api}/flows/{dep['flow_id']}", timeout=5).json()
+        flow = call("GET", f"{api}/flows/{dep['flow_id']}")
         assert flow["name"] == "ingest"
         assert wait_for(lambda: deployment(api, "retag") and deployment(api, "reextract"), 60, "maintenance")
         check_run(api, dep, tmp_path)
