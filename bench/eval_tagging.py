@@ -42,8 +42,11 @@ HELD_OUT = {
     "held-out-2": "heldout2.toml",
     "held-out-3": "heldout3.toml",
     "held-out-4": "heldout4.toml",
+    "held-out-5": "heldout5.toml",
+    "held-out-6": "heldout6.toml",
+    "held-out-7": "heldout7.toml",
 }
-BLIND = "held-out-4"
+BLIND = "held-out-7"
 LANGS = ("en", "uk", "ru", "de", "fr", "es", "it", "pl")
 KINDS = ("actor", "proposal")
 

@@ -163,11 +163,10 @@ class Matcher:
         found = set(self.cased.get(" ".join(span.split()), ()))
         key = name_key(span)
         found |= self.roles.get(key, set())
+        # Every stem the word extends counts, each with its own roles ("abandonn*" of one label
+        # does not hide "abandon*" of another).
         for cut in range(0, STEM_SUFFIX + 1):
-            stem = key[: len(key) - cut] if cut else key
-            if stem in self.stems:
-                found |= self.stems[stem]
-                break
+            found |= self.stems.get(key[: len(key) - cut] if cut else key, set())
         return found
 
     def hits(self, text: str) -> list[Hit]:

@@ -180,3 +180,38 @@ def test_concept_rules_need_the_war_in_the_text(
 ) -> None:
     """Stemmed context rules find paraphrases, but only where Ukraine, Russia, Zelensky or Putin is named."""
     assert (label in labels(matcher, text)) is expected
+
+
+def test_a_word_counts_for_every_stem_it_extends() -> None:
+    """Two labels' stems of different length ("abandonn*", "abandon*") both see "abandonnées": the longer
+    stem does not hide the shorter one."""
+    toml = (
+        'version = "t"\n[relevance]\nterms = ["talks"]\n'
+        '[[proposal]]\nid = "a"\nnear = [{ a = ["plan"], b = ["abandonn*"], window = 20 }]\n'
+        '[[proposal]]\nid = "b"\nnear = [{ a = ["sanctions"], b = ["abandon*"], window = 20 }]\n'
+    )
+    m = Matcher(parse_taxonomy(toml))
+    assert labels(m, "les sanctions seraient abandonnées") == {"b"}
+    assert labels(m, "le plan serait abandonné, les sanctions abandonnées") == {"a", "b"}
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        (
+            "2024 is an election year, and fatigue over aid to Ukraine is growing in Congress.",
+            "ukraine-elections",
+        ),
+        (
+            "Russia and Ukraine: Putin says the war goes on; the EU signs a gas deal with Qatar.",
+            "minerals-deal",
+        ),
+        ("Russia sent more troops to Pokrovsk, Kyiv said, as the offensive widened.", "security-guarantees"),
+        (
+            "Ukrainian units pulled back from two villages as Russian troops advanced, Kyiv said.",
+            "demilitarized-zone",
+        ),
+    ],
+)
+def test_broad_rules_do_not_fire_on_near_misses(matcher: Matcher, text: str, absent: str) -> None:
+    assert absent not in labels(matcher, text)
