@@ -81,7 +81,7 @@ def _node_regex(node: dict) -> str:
 
 @dataclass(frozen=True)
 class Role:
-    kind: str  # 'name' | 'near_a' | 'near_b' | 'unless' | 'relevance'
+    kind: str  # 'name' | 'near_a' | 'near_b' | 'unless' | 'relevance' | 'core'
     label: str | None = None
     rule: int = -1
 
@@ -124,6 +124,8 @@ class Matcher:
             self.roles[name_key(term)].add(Role("relevance"))
         for stem in taxonomy.relevance_stems:
             self._add_stem(stem, Role("relevance"))
+        for term in taxonomy.core_terms:
+            self._add_term(term, Role("core"))
         self.regex = self._compile()
 
     def _add_label(self, label: Label) -> None:
@@ -245,15 +247,15 @@ def tag(matcher: Matcher, text: str) -> Tags:
     labels = matcher.taxonomy.labels
     actors = {label.id: _label_offsets(index, label) for label in labels if label.kind == "actor"}
     core_mentions = sum(len(actors.get(a, ())) for a in matcher.taxonomy.core_actors)
+    in_war = core_mentions > 0 or Role("core") in index
     # Broad concept rules ("forces" near "deploy", marked core) count only in a text about the war (a core
-    # actor named): in a Hong Kong story they are another conflict's vocabulary.
-    found = {label.id: actors.get(label.id) or _label_offsets(index, label, core_mentions > 0)
-             for label in labels}  # fmt: skip
+    # actor named, or "Ukrainian"): in a Hong Kong story they are another conflict's vocabulary.
+    found = {label.id: actors.get(label.id) or _label_offsets(index, label, in_war) for label in labels}
     out = [_hit(text, label, found[label.id]) for label in labels if found[label.id]]
     n_terms = len(_spans(index.get(Role("relevance"), [])))
     proposals = sum(1 for h in out if h.kind == "proposal")
-    # About the war when a core actor is named twice, or once beside a proposal of the talks:
-    # a single "Russia" in a Middle East peace story is not enough.
-    core = core_mentions >= 2 or (core_mentions == 1 and proposals > 0)
+    # About the war when a core actor is named twice, or once (or "Ukrainian" is said) beside a proposal of
+    # the talks: a single "Russia" in a Middle East peace story is not enough.
+    core = core_mentions >= 2 or (in_war and proposals > 0)
     score = relevance(proposals, n_terms, core)
     return Tags(tuple(out), score, matcher.taxonomy.version)

@@ -12,6 +12,9 @@ Per label (``[[actor]]`` or ``[[proposal]]``):
   unless  a mention with any of ``terms`` within ``window`` characters is dropped
 [relevance]
   terms / stems: the negotiation vocabulary counted by the relevance score.
+  core_actors: the actors whose mention makes a text about the war.
+  core_terms: words that also place a text in the war without naming an actor
+          ("Ukrainian", "украинск*"): they open the broad concept rules, they are not labels.
 Unknown keys, duplicate names across labels and unknown label kinds are
 errors naming the label.
 """
@@ -27,7 +30,7 @@ KINDS = ("proposal", "actor")
 LABEL_KEYS = {"id", "names", "stems", "cased", "near", "unless"}
 NEAR_KEYS = {"a", "b", "window", "core"}
 UNLESS_KEYS = {"terms", "window"}
-RELEVANCE_KEYS = {"terms", "stems", "core_actors"}
+RELEVANCE_KEYS = {"terms", "stems", "core_actors", "core_terms"}
 
 
 class TaxonomyError(ValueError):
@@ -61,6 +64,7 @@ class Taxonomy:
     relevance_terms: tuple[str, ...]
     relevance_stems: tuple[str, ...]
     core_actors: tuple[str, ...]
+    core_terms: tuple[str, ...] = ()
 
     def ids(self, kind: str) -> list[str]:
         return [label.id for label in self.labels if label.kind == kind]
@@ -134,6 +138,7 @@ def parse_taxonomy(text: str, key: Any = str.lower) -> Taxonomy:
         relevance_terms=_strings("[relevance].terms", rel.get("terms", [])),
         relevance_stems=_strings("[relevance].stems", rel.get("stems", [])),
         core_actors=_strings("[relevance].core_actors", rel.get("core_actors", [])),
+        core_terms=_strings("[relevance].core_terms", rel.get("core_terms", [])),
     )
 
 
