@@ -46,8 +46,11 @@ HELD_OUT = {
     "held-out-6": "heldout6.toml",
     "held-out-7": "heldout7.toml",
     "held-out-8": "heldout8.toml",
+    "held-out-9": "heldout9.toml",
+    "held-out-10": "heldout10.toml",
+    "held-out-11": "heldout11.toml",
 }
-BLIND = "held-out-8"
+BLIND = "held-out-11"
 LANGS = ("en", "uk", "ru", "de", "fr", "es", "it", "pl")
 KINDS = ("actor", "proposal")
 

@@ -247,9 +247,10 @@ def tag(matcher: Matcher, text: str) -> Tags:
     labels = matcher.taxonomy.labels
     actors = {label.id: _label_offsets(index, label) for label in labels if label.kind == "actor"}
     core_mentions = sum(len(actors.get(a, ())) for a in matcher.taxonomy.core_actors)
-    in_war = core_mentions > 0 or Role("core") in index
+    context = any(actors.get(a) for a in matcher.taxonomy.context_actors)
+    in_war = core_mentions > 0 or context or Role("core") in index
     # Broad concept rules ("forces" near "deploy", marked core) count only in a text about the war (a core
-    # actor named, or "Ukrainian"): in a Hong Kong story they are another conflict's vocabulary.
+    # actor or a negotiator named, or "Ukrainian"): in a Hong Kong story they are another conflict's words.
     found = {label.id: actors.get(label.id) or _label_offsets(index, label, in_war) for label in labels}
     out = [_hit(text, label, found[label.id]) for label in labels if found[label.id]]
     n_terms = len(_spans(index.get(Role("relevance"), [])))

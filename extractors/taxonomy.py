@@ -13,6 +13,8 @@ Per label (``[[actor]]`` or ``[[proposal]]``):
 [relevance]
   terms / stems: the negotiation vocabulary counted by the relevance score.
   core_actors: the actors whose mention makes a text about the war.
+  context_actors: actors only the talks bring up (Witkoff, Dmitriev, Umerov...): like core_terms, they open
+          the concept rules without counting as core mentions.
   core_terms: words that also place a text in the war without naming an actor
           ("Ukrainian", "украинск*"): they open the broad concept rules, they are not labels.
 Unknown keys, duplicate names across labels and unknown label kinds are
@@ -30,7 +32,7 @@ KINDS = ("proposal", "actor")
 LABEL_KEYS = {"id", "names", "stems", "cased", "near", "unless"}
 NEAR_KEYS = {"a", "b", "window", "core"}
 UNLESS_KEYS = {"terms", "window"}
-RELEVANCE_KEYS = {"terms", "stems", "core_actors", "core_terms"}
+RELEVANCE_KEYS = {"terms", "stems", "core_actors", "core_terms", "context_actors"}
 
 
 class TaxonomyError(ValueError):
@@ -65,6 +67,7 @@ class Taxonomy:
     relevance_stems: tuple[str, ...]
     core_actors: tuple[str, ...]
     core_terms: tuple[str, ...] = ()
+    context_actors: tuple[str, ...] = ()
 
     def ids(self, kind: str) -> list[str]:
         return [label.id for label in self.labels if label.kind == kind]
@@ -132,6 +135,7 @@ def parse_taxonomy(text: str, key: Any = str.lower) -> Taxonomy:
     _check_unique(labels, key)
     rel = raw.get("relevance", {})
     _check_keys("[relevance]", rel, RELEVANCE_KEYS)
+    _check_actor_ids(labels, rel)
     return Taxonomy(
         version=str(raw.get("version", "0")),
         labels=tuple(labels),
@@ -139,7 +143,16 @@ def parse_taxonomy(text: str, key: Any = str.lower) -> Taxonomy:
         relevance_stems=_strings("[relevance].stems", rel.get("stems", [])),
         core_actors=_strings("[relevance].core_actors", rel.get("core_actors", [])),
         core_terms=_strings("[relevance].core_terms", rel.get("core_terms", [])),
+        context_actors=_strings("[relevance].context_actors", rel.get("context_actors", [])),
     )
+
+
+def _check_actor_ids(labels: list[Label], rel: dict[str, Any]) -> None:
+    actors = {label.id for label in labels if label.kind == "actor"}
+    for key in ("core_actors", "context_actors"):
+        for actor in rel.get(key, []):
+            if actor not in actors:
+                raise TaxonomyError(f"[relevance].{key}: {actor!r} is not an actor of the taxonomy")
 
 
 def parse_label_spec(text: str) -> dict[str, set[str]]:
