@@ -49,8 +49,9 @@ HELD_OUT = {
     "held-out-9": "heldout9.toml",
     "held-out-10": "heldout10.toml",
     "held-out-11": "heldout11.toml",
+    "held-out-12": "heldout12.toml",
 }
-BLIND = "held-out-11"
+BLIND = "held-out-12"
 LANGS = ("en", "uk", "ru", "de", "fr", "es", "it", "pl")
 KINDS = ("actor", "proposal")
 
