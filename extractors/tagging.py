@@ -255,8 +255,8 @@ def tag(matcher: Matcher, text: str) -> Tags:
     out = [_hit(text, label, found[label.id]) for label in labels if found[label.id]]
     n_terms = len(_spans(index.get(Role("relevance"), [])))
     proposals = sum(1 for h in out if h.kind == "proposal")
-    # About the war when a core actor is named twice, or once (or "Ukrainian" is said) beside a proposal of
-    # the talks: a single "Russia" in a Middle East peace story is not enough.
+    # About the war when a core actor is named twice, or when a proposal of the talks is found in a text
+    # about the war (as above): a single "Russia" in a Middle East peace story is not enough.
     core = core_mentions >= 2 or (in_war and proposals > 0)
     score = relevance(proposals, n_terms, core)
     return Tags(tuple(out), score, matcher.taxonomy.version)

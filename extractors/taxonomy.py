@@ -13,7 +13,7 @@ Per label (``[[actor]]`` or ``[[proposal]]``):
 [relevance]
   terms / stems: the negotiation vocabulary counted by the relevance score.
   core_actors: the actors whose mention makes a text about the war.
-  context_actors: actors only the talks bring up (Witkoff, Dmitriev, Umerov...): like core_terms, they open
+  context_actors: actors only the talks bring up (Dmitriev, Umerov, Peskov...): like core_terms, they open
           the concept rules without counting as core mentions.
   core_terms: words that also place a text in the war without naming an actor
           ("Ukrainian", "украинск*"): they open the broad concept rules, they are not labels.
