@@ -66,11 +66,12 @@ def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
 def call(method: str, url: str, body: object = None, attempts: int = 6) -> Any:
     """One API call, retried while the server answers 5xx (its SQLite database is briefly locked when a
     worker or `serve` writes at the same moment); any other error fails with the server's answer."""
-    for attempt in range(attempts):
-        response = httpx.request(method, url, json=body, timeout=10)
+    response = httpx.request(method, url, json=body, timeout=10)
+    for attempt in range(attempts - 1):
         if response.status_code < 500:
             break
         time.sleep(0.5 * 2**attempt)
+        response = httpx.request(method, url, json=body, timeout=10)
     if response.is_error:
         raise AssertionError(f"{method} {url}: {response.status_code} {response.text[:500]}")
     return response.json()
