@@ -35,23 +35,26 @@ def _is_tracking(name: str) -> bool:
 
 def _host(netloc_host: str) -> str:
     host = netloc_host.lower().rstrip(".")
-    if host.startswith("www."):
-        host = host[4:]
-    for prefix in MOBILE_HOST_PREFIXES:
-        if host.startswith(prefix) and host.count(".") >= 2:
-            return host[len(prefix) :]
+    # Repeated until none applies ("m.www.example.com"), so that canonicalising twice changes nothing.
+    while prefix := next((p for p in ("www.", *MOBILE_HOST_PREFIXES) if _strips(host, p)), ""):
+        host = host[len(prefix) :]
     return host
+
+
+def _strips(host: str, prefix: str) -> bool:
+    return host.startswith(prefix) and (prefix == "www." or host.count(".") >= 2)
 
 
 def _path(path: str) -> str:
     path = quote(path, safe="/:@!$&'()*+,;=-._~%")
-    low = path.lower()
-    for suffix in AMP_PATH_SUFFIXES:
-        if low.endswith(suffix) and len(path) > len(suffix):
-            path = path[: -len(suffix)]
-            break
-    path = path.rstrip("/")
-    return path or "/"
+    # Repeated until none applies ("/story/amp/amp", "/story/amp//"), so that canonicalising twice changes
+    # nothing.
+    while True:
+        path = path.rstrip("/")
+        suffix = next((x for x in AMP_PATH_SUFFIXES if path.lower().endswith(x) and len(path) > len(x)), "")
+        if not suffix:
+            return path or "/"
+        path = path[: -len(suffix)]
 
 
 def _query(query: str) -> str:

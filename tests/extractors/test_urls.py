@@ -69,6 +69,20 @@ def urls(draw: st.DrawFn) -> str:
     return f"https://{host}/{path}" + (f"?{q}" if q else "") + draw(st.sampled_from(["", "#top"]))
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/0/amp/amp",  # found by hypothesis: one suffix was stripped per pass
+        "https://example.com/story/amp//",
+        "https://m.www.example.com/story",
+        "https://amp.m.example.com/story/amp.html",
+    ],
+)
+def test_canonicalising_twice_changes_nothing(url: str) -> None:
+    once = canonical_url(url)
+    assert canonical_url(once) == once
+
+
 @given(urls())
 def test_canonicalisation_is_idempotent(url: str) -> None:
     once = canonical_url(url)
