@@ -23,6 +23,9 @@ SEPARATORS = " -"
 WORD_END = re.compile(r"\w(?!\w)")
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n")
 EVIDENCE_MAX = 400
+# One negotiation term per this many characters is the density of a sentence about the talks (a
+# 150-400-character news sentence); an article needs several to count as dense (docs/labels.md).
+DENSITY_CHARS = 400
 
 
 def _fold_char(c: str) -> str:
@@ -232,9 +235,17 @@ def _label_offsets(index: dict[Role, list[Hit]], label: Label, core_ok: bool = T
     return [o for o in offsets if not any(abs(o - b) <= label.unless_window for b in blockers)]
 
 
-def relevance(proposals: int, negotiation_terms: int, core: bool) -> float:
-    """1 - exp(-(0.8 P + 0.25 N)), damped x0.3 when the text is not about the war (docs/labels.md)."""
-    score = 1.0 - math.exp(-(0.8 * proposals + 0.25 * negotiation_terms))
+def density(negotiation_terms: int, chars: int) -> float:
+    """Negotiation terms per DENSITY_CHARS of text: a sentence about the talks scores 1, a long
+    article with one passing "ceasefire" near 0."""
+    return negotiation_terms * DENSITY_CHARS / max(chars, DENSITY_CHARS)
+
+
+def relevance(proposals: int, negotiation_terms: int, dense: float, core: bool) -> float:
+    """1 - exp(-(0.8 P + 0.25 N + 0.5 min(1, D))), damped x0.3 when the text is not about the war
+    (docs/labels.md)."""
+    x = 0.8 * proposals + 0.25 * negotiation_terms + 0.5 * min(1.0, dense)
+    score = 1.0 - math.exp(-x)
     return round(score if core else 0.3 * score, 4)
 
 
@@ -257,6 +268,8 @@ def tag(matcher: Matcher, text: str) -> Tags:
     proposals = sum(1 for h in out if h.kind == "proposal")
     # About the war when a core actor is named twice, or when a proposal of the talks is found in a text
     # about the war (as above): a single "Russia" in a Middle East peace story is not enough.
-    core = core_mentions >= 2 or (in_war and proposals > 0)
-    score = relevance(proposals, n_terms, core)
+    # or, in a text about the war, negotiation words as dense as in a sentence about the talks.
+    dense = density(n_terms, len(text))
+    core = core_mentions >= 2 or (in_war and (proposals > 0 or dense >= 1.0))
+    score = relevance(proposals, n_terms, dense, core)
     return Tags(tuple(out), score, matcher.taxonomy.version)

@@ -10,6 +10,10 @@ Per label (``[[actor]]`` or ``[[proposal]]``):
           of ``b`` is a mention (the 30-day ceasefire: "ceasefire" near "30 days"); a term
           ending in ``*`` is a stem (the word plus up to five letters: "заморож*")
   unless  a mention with any of ``terms`` within ``window`` characters is dropped
+[lists]
+  named word lists shared by context rules: "@ceasefire" in a near rule's ``a``/``b`` or in
+  ``unless.terms`` stands for every term of ``lists.ceasefire`` (a word added there reaches every
+  rule that uses the list); an unknown name is an error naming the rule.
 [relevance]
   terms / stems: the negotiation vocabulary counted by the relevance score.
   core_actors: the actors whose mention makes a text about the war.
@@ -17,7 +21,7 @@ Per label (``[[actor]]`` or ``[[proposal]]``):
           the concept rules without counting as core mentions.
   core_terms: words that also place a text in the war without naming an actor
           ("Ukrainian", "украинск*"): they open the broad concept rules, they are not labels.
-Unknown keys, duplicate names across labels and unknown label kinds are
+Unknown keys, unknown lists, duplicate names across labels and unknown label kinds are
 errors naming the label.
 """
 
@@ -76,6 +80,9 @@ class Taxonomy:
 def _strings(where: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise TaxonomyError(f"{where}: expected a list of non-empty strings")
+    for v in value:
+        if "*" in v.rstrip("*") or v.endswith("**"):
+            raise TaxonomyError(f"{where}: {v!r}: '*' may only end a term; spell out the other forms")
     return tuple(v.strip() for v in value)
 
 
@@ -85,13 +92,36 @@ def _check_keys(where: str, table: dict[str, Any], allowed: set[str]) -> None:
         raise TaxonomyError(f"{where}: unknown key {unknown[0]!r} (allowed: {sorted(allowed)})")
 
 
-def _near(where: str, raw: Any) -> NearRule:
+Lists = dict[str, tuple[str, ...]]
+
+
+def _lists(raw: Any) -> Lists:
+    if not isinstance(raw, dict):
+        raise TaxonomyError("[lists]: expected a table of named word lists")
+    return {name: _strings(f"[lists].{name}", terms) for name, terms in raw.items()}
+
+
+def _expand(where: str, terms: tuple[str, ...], lists: Lists) -> tuple[str, ...]:
+    """Terms with every "@name" replaced by the words of lists.name."""
+    out: list[str] = []
+    for term in terms:
+        if not term.startswith("@"):
+            out.append(term)
+        elif term[1:] in lists:
+            out += lists[term[1:]]
+        else:
+            raise TaxonomyError(f"{where}: unknown list {term!r} (defined: {sorted(lists)})")
+    return tuple(dict.fromkeys(out))
+
+
+def _near(where: str, raw: Any, lists: Lists) -> NearRule:
     _check_keys(where, raw, NEAR_KEYS)
-    return NearRule(_strings(where + ".a", raw.get("a")), _strings(where + ".b", raw.get("b")),
-                    int(raw.get("window", 60)), bool(raw.get("core", False)))  # fmt: skip
+    a = _expand(where + ".a", _strings(where + ".a", raw.get("a")), lists)
+    b = _expand(where + ".b", _strings(where + ".b", raw.get("b")), lists)
+    return NearRule(a, b, int(raw.get("window", 60)), bool(raw.get("core", False)))
 
 
-def _label(kind: str, raw: dict[str, Any]) -> Label:
+def _label(kind: str, raw: dict[str, Any], lists: Lists) -> Label:
     where = f"[[{kind}]] {raw.get('id', '?')}"
     _check_keys(where, raw, LABEL_KEYS)
     if not isinstance(raw.get("id"), str):
@@ -104,8 +134,8 @@ def _label(kind: str, raw: dict[str, Any]) -> Label:
         names=_strings(where + ".names", raw.get("names", [])),
         stems=_strings(where + ".stems", raw.get("stems", [])),
         cased=_strings(where + ".cased", raw.get("cased", [])),
-        near=tuple(_near(f"{where}.near[{i}]", r) for i, r in enumerate(raw.get("near", []))),
-        unless=tuple(unless.get("terms", [])),
+        near=tuple(_near(f"{where}.near[{i}]", r, lists) for i, r in enumerate(raw.get("near", []))),
+        unless=_expand(where + ".unless", _strings(where + ".unless", unless.get("terms", [])), lists),
         unless_window=int(unless.get("window", 80)),
     )
 
@@ -125,8 +155,9 @@ def parse_taxonomy(text: str, key: Any = str.lower) -> Taxonomy:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TaxonomyError(f"not valid TOML: {exc}") from None
-    _check_keys("taxonomy", raw, {"version", *KINDS, "relevance"})
-    labels = [_label(kind, item) for kind in KINDS for item in raw.get(kind, [])]
+    _check_keys("taxonomy", raw, {"version", *KINDS, "relevance", "lists"})
+    lists = _lists(raw.get("lists", {}))
+    labels = [_label(kind, item, lists) for kind in KINDS for item in raw.get(kind, [])]
     seen: set[str] = set()
     for label in labels:
         if label.id in seen:

@@ -253,10 +253,12 @@ def test_broad_rules_do_not_fire_on_near_misses(matcher: Matcher, text: str, abs
     [
         "Lavrov said Western troops on Ukrainian soil would be legitimate targets.",
         "Umerov said Western troops could be stationed after the war.",
+        "Western troops could be stationed near Zaporizhzhia and Kherson after the war.",
     ],
 )
 def test_an_adjective_or_a_negotiator_opens_the_concept_rules(matcher: Matcher, text: str) -> None:
-    """No core actor is named, but "Ukrainian" or a negotiator of the talks places the text in the war."""
+    """No core actor is named, but "Ukrainian", a negotiator of the talks or a place of the war (Donbas,
+    Crimea, Kherson...) places the text in the war."""
     assert "security-guarantees" in labels(matcher, text)
     assert "security-guarantees" not in labels(
         matcher, "Hong Kong police said Western troops were not involved."
