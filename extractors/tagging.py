@@ -204,10 +204,10 @@ def _by_role(hits: list[Hit]) -> dict[Role, list[Hit]]:
     return index
 
 
-def _near_hits(index: dict[Role, list[Hit]], label: Label, core_ok: bool) -> list[int]:
+def _near_hits(index: dict[Role, list[Hit]], label: Label, core_ok: bool, blockable: bool) -> list[int]:
     found = []
     for i, rule in enumerate(label.near):
-        if rule.core and not core_ok:
+        if (rule.core and not core_ok) or rule.blockable is not blockable:
             continue
         a = [h.start for h in index.get(Role("near_a", label.id, i), ())]
         b = [h.start for h in index.get(Role("near_b", label.id, i), ())]
@@ -229,10 +229,10 @@ def _spans(hits: list[Hit]) -> list[tuple[int, int]]:
 
 def _label_offsets(index: dict[Role, list[Hit]], label: Label, core_ok: bool = True) -> list[int]:
     offsets = [s for s, _ in _spans(index.get(Role("name", label.id), []))]
-    if label.near:
-        offsets = sorted(set(offsets + _near_hits(index, label, core_ok)))
+    offsets += _near_hits(index, label, core_ok, blockable=True)
     blockers = [h.start for h in index.get(Role("unless", label.id), ())]
-    return [o for o in offsets if not any(abs(o - b) <= label.unless_window for b in blockers)]
+    kept = [o for o in offsets if not any(abs(o - b) <= label.unless_window for b in blockers)]
+    return sorted(set(kept + _near_hits(index, label, core_ok, blockable=False)))
 
 
 def density(negotiation_terms: int, chars: int) -> float:

@@ -9,7 +9,8 @@ Per label (``[[actor]]`` or ``[[proposal]]``):
   near    context rules: a term of ``a`` within ``window`` characters of a term
           of ``b`` is a mention (the 30-day ceasefire: "ceasefire" near "30 days"); a term
           ending in ``*`` is a stem (the word plus up to five letters: "заморож*")
-  unless  a mention with any of ``terms`` within ``window`` characters is dropped
+  unless  a mention with any of ``terms`` within ``window`` characters is dropped (a near rule with
+          ``unless = false`` is not: "28 proposals drafted by Witkoff" stays the US plan near "European")
 [lists]
   named word lists shared by context rules: "@ceasefire" in a near rule's ``a``/``b`` or in
   ``unless.terms`` stands for every term of ``lists.ceasefire`` (a word added there reaches every
@@ -34,7 +35,7 @@ from typing import Any
 
 KINDS = ("proposal", "actor")
 LABEL_KEYS = {"id", "names", "stems", "cased", "near", "unless"}
-NEAR_KEYS = {"a", "b", "window", "core"}
+NEAR_KEYS = {"a", "b", "window", "core", "unless"}
 UNLESS_KEYS = {"terms", "window"}
 RELEVANCE_KEYS = {"terms", "stems", "core_actors", "core_terms", "context_actors"}
 
@@ -49,6 +50,7 @@ class NearRule:
     b: tuple[str, ...]
     window: int
     core: bool = False  # counts only in a text that names a core actor (broad concept rules)
+    blockable: bool = True  # False: the label's `unless` terms do not drop this rule's mentions
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,8 @@ def _near(where: str, raw: Any, lists: Lists) -> NearRule:
     _check_keys(where, raw, NEAR_KEYS)
     a = _expand(where + ".a", _strings(where + ".a", raw.get("a")), lists)
     b = _expand(where + ".b", _strings(where + ".b", raw.get("b")), lists)
-    return NearRule(a, b, int(raw.get("window", 60)), bool(raw.get("core", False)))
+    flags = bool(raw.get("core", False)), bool(raw.get("unless", True))
+    return NearRule(a, b, int(raw.get("window", 60)), *flags)
 
 
 def _label(kind: str, raw: dict[str, Any], lists: Lists) -> Label:

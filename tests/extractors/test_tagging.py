@@ -249,6 +249,33 @@ def test_broad_rules_do_not_fire_on_near_misses(matcher: Matcher, text: str, abs
 
 
 @pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("European leaders criticised Trump's 28-point plan.", "us-28-point-plan", "european-counter-plan"),
+        (
+            "Les Européens ont critiqué le plan en 28 points de Trump.",
+            "us-28-point-plan",
+            "european-counter-plan",
+        ),
+        ("Umerov said the twenty-point draft had few open questions left.", "us-ukraine-framework", None),
+        (
+            "Ukrainian and Russian troops would pull back from the line of contact.",
+            "demilitarized-zone",
+            "territorial-concessions",
+        ),
+    ],
+)
+def test_owners_and_number_words_name_the_plans(
+    matcher: Matcher, text: str, present: str, absent: str | None
+) -> None:
+    """ "Trump's 28-point plan" near "European" is still the US plan; "twenty-point" is "20-point"; the
+    line of contact alone is where troops pull back from, not a territorial concession."""
+    found = labels(matcher, text)
+    assert present in found
+    assert absent is None or absent not in found
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Lavrov said Western troops on Ukrainian soil would be legitimate targets.",

@@ -52,3 +52,15 @@ def test_a_word_added_to_a_list_reaches_every_rule_that_uses_it() -> None:
 def test_list_and_stem_errors_name_the_rule(toml: str, message: str) -> None:
     with pytest.raises(TaxonomyError, match=message):
         parse_taxonomy(toml)
+
+
+def test_a_rule_marked_unless_false_is_not_dropped_by_the_labels_blockers() -> None:
+    toml = """version = "t"
+[[proposal]]
+id = "us-plan"
+names = ["28-point plan"]
+near = [{ a = ["Witkoff"], b = ["draft"], window = 20, unless = false }]
+unless = { terms = ["European"], window = 60 }
+"""
+    assert found(toml, "The 28-point plan alarmed European capitals.") == set()
+    assert found(toml, "The draft by Witkoff alarmed European capitals.") == {"us-plan"}
