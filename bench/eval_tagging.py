@@ -54,6 +54,7 @@ HELD_OUT = {
     "held-out-12": "heldout12.toml",
     "held-out-13": "heldout13.toml",
     "held-out-14": "heldout14.toml",
+    "held-out-15": "heldout15.toml",
 }
 BLIND = next(reversed(HELD_OUT))  # the last written is the one still blind
 LANGS = ("en", "uk", "ru", "de", "fr", "es", "it", "pl")

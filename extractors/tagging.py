@@ -235,6 +235,11 @@ def _label_offsets(index: dict[Role, list[Hit]], label: Label, core_ok: bool = T
     return sorted(set(kept + _near_hits(index, label, core_ok, blockable=False)))
 
 
+def _offsets(index: dict[Role, list[Hit]], label: Label, in_war: bool) -> list[int]:
+    """A label marked core counts only in a text about the war, its names included."""
+    return [] if label.core and not in_war else _label_offsets(index, label, in_war)
+
+
 def density(negotiation_terms: int, chars: int) -> float:
     """Negotiation terms per DENSITY_CHARS of text: a sentence about the talks scores 1, a long
     article with one passing "ceasefire" near 0."""
@@ -262,7 +267,7 @@ def tag(matcher: Matcher, text: str) -> Tags:
     in_war = core_mentions > 0 or context or Role("core") in index
     # Broad concept rules ("forces" near "deploy", marked core) count only in a text about the war (a core
     # actor or a negotiator named, or "Ukrainian"): in a Hong Kong story they are another conflict's words.
-    found = {label.id: actors.get(label.id) or _label_offsets(index, label, in_war) for label in labels}
+    found = {label.id: actors.get(label.id) or _offsets(index, label, in_war) for label in labels}
     out = [_hit(text, label, found[label.id]) for label in labels if found[label.id]]
     n_terms = len(_spans(index.get(Role("relevance"), [])))
     proposals = sum(1 for h in out if h.kind == "proposal")

@@ -9,6 +9,8 @@ Per label (``[[actor]]`` or ``[[proposal]]``):
   near    context rules: a term of ``a`` within ``window`` characters of a term
           of ``b`` is a mention (the 30-day ceasefire: "ceasefire" near "30 days"); a term
           ending in ``*`` is a stem (the word plus up to five letters: "заморож*")
+  core    true: every mention, names included, counts only in a text about the war ("prisoner
+          swap", "sanctions relief" and "buffer zone" are other wars' words too)
   unless  a mention with any of ``terms`` within ``window`` characters is dropped (a near rule with
           ``unless = false`` is not: "28 proposals drafted by Witkoff" stays the US plan near "European")
 [lists]
@@ -34,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 KINDS = ("proposal", "actor")
-LABEL_KEYS = {"id", "names", "stems", "cased", "near", "unless"}
+LABEL_KEYS = {"id", "names", "stems", "cased", "near", "unless", "core"}
 NEAR_KEYS = {"a", "b", "window", "core", "unless"}
 UNLESS_KEYS = {"terms", "window"}
 RELEVANCE_KEYS = {"terms", "stems", "core_actors", "core_terms", "context_actors"}
@@ -63,6 +65,7 @@ class Label:
     near: tuple[NearRule, ...]
     unless: tuple[str, ...]
     unless_window: int
+    core: bool = False  # every mention, names included, counts only in a text about the war
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ def _label(kind: str, raw: dict[str, Any], lists: Lists) -> Label:
         near=tuple(_near(f"{where}.near[{i}]", r, lists) for i, r in enumerate(raw.get("near", []))),
         unless=_expand(where + ".unless", _strings(where + ".unless", unless.get("terms", [])), lists),
         unless_window=int(unless.get("window", 80)),
+        core=bool(raw.get("core", False)),
     )
 
 

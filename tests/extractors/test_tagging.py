@@ -79,13 +79,13 @@ def test_traps(matcher: Matcher, text: str, absent: str) -> None:
         ("The Kremlin rejected the offer.", "russia"),
         ("Brussels approved the package.", "european-union"),
         ("Putin rejected a 30-day ceasefire proposed at Jeddah.", "ceasefire-30-day"),
-        ("The ceasefire would last for 30 days, officials said.", "ceasefire-30-day"),
+        ("The ceasefire in Ukraine would last for 30 days, officials said.", "ceasefire-30-day"),
         ("Kyiv rejected the 28-point plan drafted by Witkoff and Dmitriev.", "us-28-point-plan"),
         ("Der 28-Punkte-Plan liegt vor.", "us-28-point-plan"),
         ("Київ отримав план з 28 пунктів.", "us-28-point-plan"),
         ("The Europeans answered with their own 28-point plan.", "european-counter-plan"),
         ("Ukraine would enshrine that it will not join NATO.", "nato-neutrality"),
-        ("Les garanties de sécurité restent floues.", "security-guarantees"),
+        ("Les garanties de sécurité pour Kiev restent floues.", "security-guarantees"),
         ("Moscow demands sanctions relief and a return to the G8.", "sanctions-relief"),
     ],
 )
@@ -290,3 +290,27 @@ def test_an_adjective_or_a_negotiator_opens_the_concept_rules(matcher: Matcher, 
     assert "security-guarantees" not in labels(
         matcher, "Hong Kong police said Western troops were not involved."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Sudan's warring parties agreed on a prisoner swap in Jeddah.", "prisoner-exchange"),
+        (
+            "Washington offered Tehran sanctions relief in exchange for limits on enrichment.",
+            "sanctions-relief",
+        ),
+        ("The US and Congo signed a minerals deal giving American firms access to cobalt.", "minerals-deal"),
+        (
+            "Armenia refused territorial concessions to Azerbaijan in the new talks.",
+            "territorial-concessions",
+        ),
+        ("Moldova's neutrality is written into its constitution.", "nato-neutrality"),
+        ("Israel and Hezbollah agreed a buffer zone south of the Litani river.", "demilitarized-zone"),
+    ],
+)
+def test_other_wars_words_need_this_war_in_the_text(matcher: Matcher, text: str, label: str) -> None:
+    """Labels marked core count, names included, only where the text is about this war."""
+    assert label not in labels(matcher, text)
+    about_the_war = text.rstrip(".") + ", while Ukraine and Russia watched."
+    assert label in labels(matcher, about_the_war)
