@@ -5,7 +5,7 @@ Gold sets:
     passages): every label id in every language, traps (Gaza's 20-point plan
     and ceasefire, a battlefield report, "advance", "European", "taxi", a
     bare "plan" and "ceasefire") and off-topic passages;
-  * thirteen held-out sets of 40-152 passages (heldout*.toml), written one after another, each scored
+  * fifteen held-out sets of 40-152 passages (heldout*.toml), written one after another, each scored
     blind once and then tuned on: only the last (BLIND) is still blind, and it is reported apart;
   * the 5 seed articles (tests/fixtures/gold/seed-labels.jsonl), to be matched exactly;
   * the 181 real pages of ../shared/benchmarks/article-extraction (news of Nov 2019,

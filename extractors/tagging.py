@@ -265,15 +265,16 @@ def tag(matcher: Matcher, text: str) -> Tags:
     core_mentions = sum(len(actors.get(a, ())) for a in matcher.taxonomy.core_actors)
     context = any(actors.get(a) for a in matcher.taxonomy.context_actors)
     in_war = core_mentions > 0 or context or Role("core") in index
-    # Broad concept rules ("forces" near "deploy", marked core) count only in a text about the war (a core
-    # actor or a negotiator named, or "Ukrainian"): in a Hong Kong story they are another conflict's words.
+    # Broad concept rules ("forces" near "deploy", marked core) and core labels count only in a text about
+    # the war (a core actor or a negotiator named, "Ukrainian", a place of the war): in a Hong Kong or Sudan
+    # story they are another conflict's words.
     found = {label.id: actors.get(label.id) or _offsets(index, label, in_war) for label in labels}
     out = [_hit(text, label, found[label.id]) for label in labels if found[label.id]]
     n_terms = len(_spans(index.get(Role("relevance"), [])))
     proposals = sum(1 for h in out if h.kind == "proposal")
-    # About the war when a core actor is named twice, or when a proposal of the talks is found in a text
-    # about the war (as above): a single "Russia" in a Middle East peace story is not enough.
-    # or, in a text about the war, negotiation words as dense as in a sentence about the talks.
+    # About the war when a core actor is named twice, or, in a text about the war (as above), when a proposal
+    # is found or negotiation words are as dense as in a sentence about the talks: a single "Russia" in a
+    # Middle East peace story is not enough.
     dense = density(n_terms, len(text))
     core = core_mentions >= 2 or (in_war and (proposals > 0 or dense >= 1.0))
     score = relevance(proposals, n_terms, dense, core)

@@ -23,7 +23,8 @@ Per label (``[[actor]]`` or ``[[proposal]]``):
   context_actors: actors only the talks bring up (Dmitriev, Umerov, Peskov...): like core_terms, they open
           the concept rules without counting as core mentions.
   core_terms: words that also place a text in the war without naming an actor
-          ("Ukrainian", "украинск*"): they open the broad concept rules, they are not labels.
+          ("Ukrainian", "украинск*", the war's places): they open the broad concept rules, they are
+          not labels.
 Unknown keys, unknown lists, duplicate names across labels and unknown label kinds are
 errors naming the label.
 """
@@ -100,16 +101,23 @@ def _check_keys(where: str, table: dict[str, Any], allowed: set[str]) -> None:
 Lists = dict[str, tuple[str, ...]]
 
 
+def _flag(where: str, raw: dict[str, Any], key: str, default: bool) -> bool:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        raise TaxonomyError(f"{where}.{key}: expected true or false, not {value!r}")
+    return value
+
+
 def _lists(raw: Any) -> Lists:
     if not isinstance(raw, dict):
         raise TaxonomyError("[lists]: expected a table of named word lists")
     return {name: _strings(f"[lists].{name}", terms) for name, terms in raw.items()}
 
 
-def _expand(where: str, terms: tuple[str, ...], lists: Lists) -> tuple[str, ...]:
-    """Terms with every "@name" replaced by the words of lists.name."""
+def _terms(where: str, value: Any, lists: Lists) -> tuple[str, ...]:
+    """A list of terms with every "@name" replaced by the words of lists.name."""
     out: list[str] = []
-    for term in terms:
+    for term in _strings(where, value):
         if not term.startswith("@"):
             out.append(term)
         elif term[1:] in lists:
@@ -121,9 +129,8 @@ def _expand(where: str, terms: tuple[str, ...], lists: Lists) -> tuple[str, ...]
 
 def _near(where: str, raw: Any, lists: Lists) -> NearRule:
     _check_keys(where, raw, NEAR_KEYS)
-    a = _expand(where + ".a", _strings(where + ".a", raw.get("a")), lists)
-    b = _expand(where + ".b", _strings(where + ".b", raw.get("b")), lists)
-    flags = bool(raw.get("core", False)), bool(raw.get("unless", True))
+    a, b = _terms(where + ".a", raw.get("a"), lists), _terms(where + ".b", raw.get("b"), lists)
+    flags = _flag(where, raw, "core", False), _flag(where, raw, "unless", True)
     return NearRule(a, b, int(raw.get("window", 60)), *flags)
 
 
@@ -141,9 +148,9 @@ def _label(kind: str, raw: dict[str, Any], lists: Lists) -> Label:
         stems=_strings(where + ".stems", raw.get("stems", [])),
         cased=_strings(where + ".cased", raw.get("cased", [])),
         near=tuple(_near(f"{where}.near[{i}]", r, lists) for i, r in enumerate(raw.get("near", []))),
-        unless=_expand(where + ".unless", _strings(where + ".unless", unless.get("terms", [])), lists),
+        unless=_terms(where + ".unless", unless.get("terms", []), lists),
         unless_window=int(unless.get("window", 80)),
-        core=bool(raw.get("core", False)),
+        core=_flag(where, raw, "core", False),
     )
 
 

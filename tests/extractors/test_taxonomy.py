@@ -64,3 +64,10 @@ unless = { terms = ["European"], window = 60 }
 """
     assert found(toml, "The 28-point plan alarmed European capitals.") == set()
     assert found(toml, "The draft by Witkoff alarmed European capitals.") == {"us-plan"}
+
+
+def test_a_flag_that_is_not_a_boolean_is_an_error() -> None:
+    with pytest.raises(TaxonomyError, match=r"x.near\[0\].unless: expected true or false, not 'no'"):
+        parse_taxonomy('[[proposal]]\nid = "x"\nnear = [{ a = ["a"], b = ["b"], unless = "no" }]')
+    with pytest.raises(TaxonomyError, match=r"\[\[proposal\]\] x.core: expected true or false"):
+        parse_taxonomy('[[proposal]]\nid = "x"\ncore = 1')
