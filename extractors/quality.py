@@ -20,11 +20,24 @@ INDEX_PATH = re.compile(
     r"/(tag|tags|topic|topics|category|categories|section|search|author|authors|page/\d+)(/|$)", re.I
 )
 LIVE_PATH = re.compile(r"/(live|liveblog|live-updates)(/|-|$)", re.I)
-ERROR_TITLE = re.compile(
-    r"\b(404|page not found|not found|seite nicht gefunden|page introuvable|página no encontrada"
-    r"|pagina non trovata|strona nie istnieje|сторінку не знайдено|страница не найдена)\b",
-    re.I,
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# An error page served with 200 is titled with error words only, in one segment of its title
+# ("404 - Not Found | Site", "Seite nicht gefunden"); a headline that uses one ("404 prisoners
+# exchanged") has other words too. SEGMENT_SPLIT: the separators between a title and a site name.
+ERROR_WORDS = _words(
+    "404 410 error fehler erreur errore błąd ошибка помилка oops sorry page seite página pagina strona "
+    "страница сторінку сторінка not found nicht gefunden introuvable no encontrada non trovata nie "
+    "istnieje не найдена знайдено the requested could be cannot"
 )
+ERROR_MARKERS = _words(
+    "404 410 error found gefunden introuvable encontrada trovata istnieje найдена знайдено"
+)
+SEGMENT_SPLIT = re.compile(r"\s[|\-–—:·•]\s|\s*[|•·]\s*")
 # Phrases a paywalled page shows where the text stops (lower-case UTF-8). Plain
 # substring tests: a case-insensitive regex over 200 KB of HTML cost 5 ms a page.
 PAYWALL = (
@@ -49,11 +62,20 @@ def not_article_reason(url: str, page_type: str | None, title: str, words: int) 
         return f"a video page (og:type {page_type})"
     if INDEX_PATH.search(path):
         return "an index page (tag/category/section/search URL)"
-    if ERROR_TITLE.search(title or ""):
+    if is_error_title(title or ""):
         return f"an error page served with 200 (title {title[:60]!r})"
     if LIVE_PATH.search(path) and words < LIVE_SHELL_WORDS:
         return "a live-blog shell"
     return None
+
+
+def is_error_title(title: str) -> bool:
+    """A title of which one segment is made of error words only, one of them a marker (404, not found...)."""
+    for segment in SEGMENT_SPLIT.split(title.lower()):
+        words = set(WORD.findall(segment))
+        if words and words <= ERROR_WORDS and words & ERROR_MARKERS:
+            return True
+    return False
 
 
 def is_truncated(html_head: bytes, text_words: int, feed_text: str | None) -> bool:

@@ -1,14 +1,20 @@
-"""Canonical URLs and the keys derived from them (pure).
+"""Canonical URLs and the keys derived from them (pure, total).
 
 Two links that reach the same article should give the same canonical URL, and
 two different articles must never do. We only drop what is known to carry no
 meaning: tracking parameters, fragments, default ports, AMP/mobile markers,
 a trailing slash, and the order of query parameters.
+
+Links come from third parties: ``canonicalise`` and ``key_of`` never raise, they
+return the result or a ``BadURL`` with the reason (a bracket never closed, a port
+out of range, a lone surrogate...). ``canonical_url`` and ``url_key`` raise
+``InvalidURL`` (and nothing else) for callers that prefer an exception.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMS = frozenset(
@@ -26,6 +32,14 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 class InvalidURL(ValueError):
     """Not an absolute http(s) URL."""
+
+
+@dataclass(frozen=True)
+class BadURL:
+    """A link that cannot be canonicalised, and why."""
+
+    url: str
+    reason: str
 
 
 def _is_tracking(name: str) -> bool:
@@ -62,28 +76,60 @@ def _query(query: str) -> str:
     return urlencode(sorted(pairs))
 
 
-def canonical_url(url: str) -> str:
-    """The canonical form of an absolute http(s) URL; raises InvalidURL otherwise."""
+def _canonical(url: str) -> str:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS or not parts.hostname:
-        raise InvalidURL(f"not an absolute http(s) URL: {url!r}")
+        raise InvalidURL("not an absolute http(s) URL")
     host = _host(parts.hostname)
+    host = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets (hypothesis found it)
     port = parts.port
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     # http and https of one site serve one article: the key ignores the scheme.
-    return urlunsplit(("https", netloc, _path(parts.path), _query(parts.query), ""))
+    canonical = urlunsplit(("https", netloc, _path(parts.path), _query(parts.query), ""))
+    canonical.encode("utf-8")  # a lone surrogate (from a bad character reference) fails here
+    return canonical
+
+
+def canonicalise(url: str) -> str | BadURL:
+    """The canonical form of an absolute http(s) URL, or why there is none; never raises."""
+    try:
+        return _canonical(url)
+    except (ValueError, UnicodeError) as exc:  # InvalidURL, bad IPv6 brackets, ports, surrogates
+        return BadURL(url, f"{exc} in link {url[:200]!r}")
+
+
+def canonical_url(url: str) -> str:
+    """The canonical form of an absolute http(s) URL; raises InvalidURL (only) otherwise."""
+    result = canonicalise(url)
+    if isinstance(result, BadURL):
+        raise InvalidURL(result.reason)
+    return result
+
+
+def key_of(url: str) -> str | BadURL:
+    """A short stable key of the canonical URL (the article id of feed articles), or why there is none."""
+    result = canonicalise(url)
+    return result if isinstance(result, BadURL) else hashlib.sha256(result.encode()).hexdigest()[:20]
 
 
 def url_key(url: str) -> str:
-    """A short stable key of the canonical URL (the article id of feed articles)."""
-    return hashlib.sha256(canonical_url(url).encode()).hexdigest()[:20]
+    """key_of, raising InvalidURL (only) for a link that has no canonical form."""
+    result = key_of(url)
+    if isinstance(result, BadURL):
+        raise InvalidURL(result.reason)
+    return result
 
 
 def guid_key(feed_id: str, guid: str) -> str:
     """Key of a feed GUID; GUIDs are only unique within their feed."""
-    return hashlib.sha256(f"{feed_id}\x00{guid.strip()}".encode()).hexdigest()[:20]
+    # surrogatepass: a GUID is third-party text and may hold a lone surrogate; the key must not raise.
+    return hashlib.sha256(f"{feed_id}\x00{guid.strip()}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    """The URL's host in lower case ('' when it has none or cannot be parsed)."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""

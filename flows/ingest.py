@@ -40,12 +40,21 @@ def client_config(s: Settings, max_bytes: int) -> http.ClientConfig:
 
 
 @task(name="prepare-warehouse", cache_policy=NO_CACHE, persist_result=False)
-def prepare_warehouse(s: Settings, feeds: Sequence[FeedConfig]) -> stages.FeedState:
-    """Migrate, register the feeds, and return their stored state."""
+def prepare_warehouse(
+    s: Settings, feeds: Sequence[FeedConfig], summary: RunSummary, version: str
+) -> stages.FeedState:
+    """Migrate, register the feeds, record this run as running (an earlier one still running was
+    killed: it is marked crashed), and return the feeds' stored state."""
     with opened(s.db, read_only=False) as conn:
         migrate(conn, s.view_config())
-    wh.load(s.db, rows.feed_tables(feeds, stages.now()))
+    wh.apply(s.db, "mark_crashed_runs", {"run_id": summary.run_id})
+    started = rows.run_tables(summary, {}, _flow_run_id(), version, "running")
+    wh.load(s.db, {**rows.feed_tables(feeds, stages.now()), "runs": started["runs"]})
     return stages.feed_state(s.db)
+
+
+def _flow_run_id() -> str | None:
+    return str(runtime.flow_run.id) if runtime.flow_run.id else None
 
 
 @task(name="read-seeds", cache_policy=NO_CACHE, persist_result=False)
@@ -75,34 +84,22 @@ def parse_feeds(
 def select_new(
     s: Settings, feeds: Sequence[FeedConfig], polled: Sequence[tuple[FeedResult, list[FeedEntry]]],
     limit: int | None,
-) -> tuple[list[FeedResult], list[Item], Counter[str]]:  # fmt: skip
+) -> tuple[list[FeedResult], stages.Selection]:  # fmt: skip
     """New entries only: URL key and GUID unseen in the warehouse and earlier in this run."""
-    tally: Counter[str] = Counter()
-    candidates: list[tuple[int, Item]] = []
-    for i, (feed, (_, entries)) in enumerate(zip(feeds, polled, strict=True)):
-        for entry in entries:
-            item = stages.entry_item(feed, entry)
-            if item is None:
-                tally["parse_error"] += 1
-            else:
-                candidates.append((i, item))
-    known = stages.known_keys(s.db, [it for _, it in candidates])
-    seen: set[str] = set()
-    new_per_feed: Counter[int] = Counter()
-    fresh: list[Item] = []
-    for i, item in candidates:
-        ids = {item.key} | ({item.guid_key} if item.guid_key else set())
-        if item.key in known or ids & seen:
-            tally["known"] += 1
-        elif limit is not None and len(fresh) >= limit:
-            tally["deferred"] += 1
-        else:
-            fresh.append(item)
-            new_per_feed[i] += 1
-        seen |= ids
-    retries = [r for r in stages.retry_items(s.db) if r.key not in seen]
-    results = [replace(r, entries_new=new_per_feed[i]) for i, (r, _) in enumerate(polled)]
-    return results, fresh + retries, tally
+    items, invalid = stages.candidates(feeds, [entries for _, entries in polled])
+    known = stages.known_keys(s.db, items)
+    selection = stages.select(items, invalid, known, stages.retry_items(s.db), limit)
+    results = [replace(r, entries_new=selection.new_per_feed[r.feed_id]) for r, _ in polled]
+    return results, selection
+
+
+@task(name="record-entries", cache_policy=NO_CACHE, persist_result=False)
+def record_entries(s: Settings, selection: stages.Selection, run_id: str) -> Counter[str]:
+    """Rows for the entries that will not be fetched this run (parse_error, deferred, known)."""
+    tables = rows.batch_tables(selection.settled, run_id, stages.now())
+    tables["entries_seen"] = rows.columns([rows.entry_row(d, run_id) for d in selection.known])
+    wh.load(s.db, tables)
+    return Counter(d.final for d in [*selection.settled, *selection.known])
 
 
 @task(name="fetch-pages", cache_policy=NO_CACHE, persist_result=False)
@@ -133,8 +130,7 @@ def load_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> Counter[s
 
 @task(name="finish-run", cache_policy=NO_CACHE, persist_result=False)
 def finish_run(s: Settings, summary: RunSummary, state: stages.FeedState, version: str, status: str) -> None:
-    flow_run_id = str(runtime.flow_run.id) if runtime.flow_run.id else None
-    wh.load(s.db, rows.run_tables(summary, state, flow_run_id, version, status))
+    wh.load(s.db, rows.run_tables(summary, state, _flow_run_id(), version, status))
 
 
 @task(name="alerts", cache_policy=NO_CACHE, persist_result=False)
@@ -215,15 +211,16 @@ def ingest(
     log = get_run_logger()
     summary = RunSummary(new_run_id(), stages.now())
     with ingest_lock(s.db):
-        state = prepare_warehouse(s, feed_list)
+        state = prepare_warehouse(s, feed_list, summary, version)
         seeds = read_seeds(s)
         due, not_due = stages.due_feeds(feed_list, state, force, summary.started_at)
         polled = parse_feeds(due, fetch_feeds(s, due, state), state)
-        polled_results, items, tally = select_new(s, due, polled, limit)
+        polled_results, selection = select_new(s, due, polled, limit)
         summary.feeds = polled_results + not_due
-        summary.tally.update(tally)
-        log.info("%d feeds polled, %d entries seen, %d new; %d seed files to load",
-                 len(feed_list), summary.entries_seen, len(items), len(seeds))  # fmt: skip
+        summary.tally.update(record_entries(s, selection, summary.run_id))
+        items = selection.fetch
+        log.info("%d feeds polled, %d entries seen, %d to fetch; %d seed files to load",
+                 len(due), summary.entries_seen, len(items), len(seeds))  # fmt: skip
         # Seeds first, in their own batches: they are the reference copies that
         # feed articles are de-duplicated against.
         _ingest_batches(s, seeds, summary)

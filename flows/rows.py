@@ -72,6 +72,7 @@ def entry_row(d: Processed, run_id: str) -> dict[str, Any]:
         detail = f"{detail}; feed summary: {d.item.summary[:2000]}"
     return {"entry_key": d.item.key, "guid_key": d.item.guid_key, "feed_id": d.item.feed_id,
             "url": d.item.url, "title": d.item.title, "first_run_id": run_id, "last_run_id": run_id,
+            "last_seen_run_id": run_id,
             "outcome": d.final, "detail": detail, "attempts": 1,
             "article_id": d.item.key if d.article else None, "raw_hash": d.page.raw_hash,
             "alias_key": d.item.alias_key}  # fmt: skip

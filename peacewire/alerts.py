@@ -25,7 +25,7 @@ TIMEOUT = 10.0  # a slow webhook must not hold up the run
 KIND_TITLES = {
     "feed_failing": "failing feed", "feed_paused": "paused feed", "feed_stalled": "stalled feed",
     "low_yield": "far fewer articles than usual", "no_recent_run": "no recent run",
-    "run_failed": "run failed",
+    "run_failed": "run failed", "feeds_down": "most feeds failed", "run_crashed": "run killed",
 }  # fmt: skip
 
 

@@ -82,8 +82,12 @@ class Settings(BaseSettings):
     # A run "ingests far fewer articles than usual" below this share of the median of the
     # previous 7 completed runs (judged once 3 runs exist and their median is at least 5).
     alert_drop_ratio: float = Field(default=0.25, gt=0, le=1)
-    # No completed run for this many hours (a daily schedule that stopped) is a condition.
+    # No completed run for this many hours (a daily schedule that stopped) is a condition; a run
+    # killed before it finished (marked crashed by the next run) is one for as long.
     alert_run_gap_hours: int = Field(default=48, ge=1)
+    # A run in which more than this share of the polled feeds failed is a condition ("feeds_down"):
+    # a dead network, DNS or proxy looks like that, and no single feed's history would say so yet.
+    alert_feed_failure_ratio: float = Field(default=0.5, gt=0, le=1)
 
     # Hosts and CIDR ranges that feed links may reach although private or loopback
     # (comma-separated); empty: only public addresses (a hostile feed cannot reach your network).
@@ -106,7 +110,8 @@ class Settings(BaseSettings):
         """Settings the SQL views read from the warehouse's config table."""
         return {"relevance_threshold": self.relevance_threshold, "stalled_days": self.stalled_days,
                 "pause_after": PAUSE_AFTER, "alert_drop_ratio": self.alert_drop_ratio,
-                "alert_run_gap_hours": self.alert_run_gap_hours}  # fmt: skip
+                "alert_run_gap_hours": self.alert_run_gap_hours,
+                "alert_feed_failure_ratio": self.alert_feed_failure_ratio}  # fmt: skip
 
     def resolved(self, **overrides: object) -> Settings:
         """A copy with CLI options applied (None means: keep the setting)."""

@@ -125,7 +125,9 @@ def test_ingest_with_limit_defers_the_rest(tmp_path: Path) -> None:
     assert "deferred" in p.stdout and "Outcomes" in p.stdout
     assert "━" not in p.stderr  # not a terminal: log lines, no progress bar
     with opened(tmp_path / "w.duckdb", read_only=True) as conn:
-        assert conn.execute("SELECT count(*) FROM entries").fetchone() == (3,)
+        fetched = "SELECT count(*) FROM entries WHERE outcome <> 'deferred'"
+        assert conn.execute(fetched).fetchone() == (3,)  # the others wait in their own rows
+        assert conn.execute("SELECT count(*) FROM entries WHERE outcome = 'deferred'").fetchone() == (4,)
         assert conn.execute("SELECT count(*) FROM articles WHERE source = 'seed'").fetchone() == (5,)
 
 

@@ -21,7 +21,8 @@ Columns = Mapping[str, Sequence[Any]]
 # Load order matters only for readability; everything is one transaction.
 TABLES = (
     "retagged", "replaced", "feeds", "raw_pages", "lsh_index", "articles", "duplicates", "relinks",
-    "dedup_decisions", "labels", "entries", "entry_outcomes", "feed_state", "feed_fetches", "runs",
+    "dedup_decisions", "labels", "entries", "entries_seen", "entry_outcomes", "feed_state", "feed_fetches",
+    "runs",
 )  # fmt: skip
 SCHEMAS: dict[str, dict[str, pa.DataType]] = {
     "articles": {"authors": pa.list_(pa.string()), "minhash": pa.binary(),

@@ -15,6 +15,10 @@ NOW = datetime(2026, 11, 22, tzinfo=UTC)
         ("https://news.example.com/news/1", "video.other", "Watch", 500, "video page"),
         ("https://news.example.com/tag/ukraine", "website", "Ukraine", 900, "index page"),
         ("https://news.example.com/a/1", "article", "Page not found", 300, "error page"),
+        ("https://news.example.com/a/1", "article", "404 - Not Found | Daily", 30, "error page"),
+        ("https://news.example.com/a/1", "article", "Seite nicht gefunden – ZDF", 30, "error page"),
+        ("https://news.example.com/a/2", "article", "404 prisoners exchanged", 300, None),  # a headline
+        ("https://news.example.com/a/3", "article", "Not found: the children taken to Russia", 900, None),
         ("https://news.example.com/live/ukraine-talks", "article", "Live", 40, "live-blog shell"),
         ("https://news.example.com/news/ukraine-talks", "article", "Talks resume", 500, None),
         ("https://news.example.com/live/ukraine-talks", "article", "Live", 2000, None),

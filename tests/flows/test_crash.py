@@ -75,3 +75,8 @@ def test_kill_9_then_rerun_leaves_a_consistent_warehouse(tmp_path: Path) -> None
         dup_keys = conn.execute("SELECT count(*) - count(DISTINCT article_id) FROM articles").fetchone()
     assert len(outcomes) == 4 and set(outcomes.values()) <= {"loaded", "duplicate", "fetch_error"}
     assert after["articles"] == 5 + 3 and dup_keys == (0,)
+    # The killed run left a row (recorded at its start), which the rerun marked crashed.
+    with duckdb.connect(str(db), read_only=True) as conn:
+        statuses = [s for (s,) in conn.execute("SELECT status FROM runs ORDER BY started_at").fetchall()]
+        kinds = {k for (k,) in conn.execute("SELECT kind FROM v_conditions").fetchall()}
+    assert statuses == ["crashed", "completed"] and "run_crashed" in kinds

@@ -119,7 +119,7 @@ def test_migration_003_moves_the_lsh_index_without_losing_a_key(tmp_path: Path) 
         conn.execute(
             "INSERT INTO minhash_bands VALUES (0, 5, 'https://a.example.com/x'), (3, -7, 'https://a.example.com/x')"
         )
-        assert migrate(conn, CONFIG) == ["003_dedup_index_and_audit"]
+        assert migrate(conn, CONFIG)[0] == "003_dedup_index_and_audit"
         keys = conn.execute("SELECT key FROM lsh_index ORDER BY key").fetchall()
         doc = conn.execute("SELECT doc = doc_of(article_id) FROM articles").fetchall()
     assert keys == sorted([(5,), (-7 ^ (3 << BAND_SHIFT),)]) and doc == [(True,)]

@@ -4,11 +4,14 @@
 --   feed_stalled  answers, but nothing new for stalled_days
 --   low_yield     the last run loaded under alert_drop_ratio x the median of the 7 runs before it
 --   no_recent_run no completed run for alert_run_gap_hours
+--   feeds_down    in the last completed run, more than alert_feed_failure_ratio of the polled feeds failed
+--   run_crashed   a run was killed before it finished (marked by the next run) in the last alert_run_gap_hours
 CREATE OR REPLACE VIEW v_conditions AS
 WITH cfg AS (
     SELECT max(CAST(value AS INTEGER)) FILTER (WHERE key = 'stalled_days') AS days,
            max(CAST(value AS DOUBLE)) FILTER (WHERE key = 'alert_drop_ratio') AS drop_ratio,
-           max(CAST(value AS INTEGER)) FILTER (WHERE key = 'alert_run_gap_hours') AS gap_hours
+           max(CAST(value AS INTEGER)) FILTER (WHERE key = 'alert_run_gap_hours') AS gap_hours,
+           max(CAST(value AS DOUBLE)) FILTER (WHERE key = 'alert_feed_failure_ratio') AS fail_ratio
     FROM config
 ), first_poll AS (
     SELECT feed_id, min(fetched_at) AS first_poll_at FROM feed_fetches GROUP BY feed_id
@@ -43,5 +46,19 @@ WITH cfg AS (
     HAVING coalesce(max(started_at), TIMESTAMPTZ '1970-01-01')
            < now() - to_hours((SELECT gap_hours FROM cfg))
        AND count(*) > 0
+), last_run AS (
+    SELECT run_id, feeds_ok, feeds_failed FROM runs WHERE status = 'completed' ORDER BY started_at DESC LIMIT 1
+), down AS (
+    SELECT 'feeds_down' AS kind, run_id AS subject,
+           feeds_failed || ' of ' || (feeds_ok + feeds_failed) || ' polled feeds failed in the last run ('
+               || run_id || '): see peacewire feeds' AS detail
+    FROM last_run
+    WHERE feeds_failed > (feeds_ok + feeds_failed) * (SELECT fail_ratio FROM cfg)
+), crashed AS (
+    SELECT 'run_crashed' AS kind, run_id AS subject,
+           'the run started ' || strftime(started_at, '%Y-%m-%d %H:%M UTC') || ' was killed before it finished' AS detail
+    FROM runs
+    WHERE status = 'crashed' AND started_at >= now() - to_hours((SELECT gap_hours FROM cfg))
 )
-SELECT * FROM feeds UNION ALL SELECT * FROM yield UNION ALL SELECT * FROM gap;
+SELECT * FROM feeds UNION ALL SELECT * FROM yield UNION ALL SELECT * FROM gap
+UNION ALL SELECT * FROM down UNION ALL SELECT * FROM crashed;
