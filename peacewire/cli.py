@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES["query"],
         formatter_class=fmt,
     )
-    q.add_argument("sql", help="one SQL statement (views: v_articles, v_labels, ...)")
+    q.add_argument("sql", help="one SQL statement (views: v_articles, v_labels, ...); no file access")
     q.add_argument("--db", type=Path, help="warehouse file")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
     fd = sub.add_parser("feeds", help="per-feed health: failing, paused, stalled feeds first",
@@ -121,22 +121,12 @@ def cmd_ingest(s: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_query(s: Settings, args: argparse.Namespace) -> int:
-    import duckdb
-
-    from warehouse.db import WarehouseError, opened
+    from warehouse.db import QueryError, WarehouseError, run_query
 
     try:
-        with opened(s.db, read_only=True) as conn:
-            cur = conn.execute(args.sql)
-            columns = [d[0] for d in cur.description or []]
-            rows = cur.fetchall()
-    except WarehouseError as exc:
+        columns, rows = run_query(s.db, args.sql)
+    except (WarehouseError, QueryError) as exc:
         raise UserError(str(exc)) from None
-    except duckdb.Error as exc:
-        first = str(exc).splitlines()[0]
-        if "read-only" in first.lower():
-            first = "the warehouse is opened read-only: only queries (SELECT, WITH, DESCRIBE ...) are allowed"
-        raise UserError(f"query failed: {first}") from None
     output.print_rows(columns, rows, args.format)
     return 0
 

@@ -95,6 +95,55 @@ def test_query_is_read_only(db: Path) -> None:
     assert "read-only" in msg
 
 
+def sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# (SQL, what the one-line error must say); {db} is the warehouse file itself.
+REFUSED = [
+    ("SELECT * FROM read_csv('/etc/passwd')", "query refused"),
+    ("SELECT * FROM read_text('/etc/passwd')", "query refused"),
+    ("SELECT * FROM glob('/root/**')", "query refused"),
+    ("COPY (SELECT 42) TO '{db}'", "query refused"),
+    ("COPY articles TO '{out}/articles.csv'", "query refused"),
+    ("EXPORT DATABASE '{out}/export'", "query refused"),
+    ("INSTALL httpfs", "query refused"),
+    ("SET enable_external_access = true", "query refused"),
+    ("SET memory_limit = '8GB'", "query refused"),
+    ("ATTACH '{out}/other.duckdb' AS other", "query refused"),
+    ("SELECT 1; SELECT 2", "holds 2 statements"),
+    ("SELECT 1; COPY (SELECT 42) TO '{db}'", "holds 2 statements"),
+    ("", "the query is empty"),
+    ("-- comment", "the query is empty"),
+    ("  /* only */ ;  ", "the query is empty"),
+]
+
+
+@pytest.mark.parametrize(("sql", "says"), REFUSED, ids=[q or "empty" for q, _ in REFUSED])
+def test_query_reaches_the_warehouse_and_nothing_else(db: Path, tmp_path: Path, sql: str, says: str) -> None:
+    """No file read or written, no extension, no setting changed, one statement: each refusal is one line."""
+    out = tmp_path / "out"
+    out.mkdir()
+    before = sha256(db)
+    msg = one_line_error(run("query", sql.format(db=db, out=out), "--db", str(db)))
+    assert says in msg, msg
+    assert "root:" not in msg  # nothing of /etc/passwd
+    assert sha256(db) == before and list(out.iterdir()) == []  # the warehouse intact, nothing written
+    ok = run("query", "SELECT count(*) AS n FROM v_articles", "--db", str(db), "--format", "csv")
+    assert ok.returncode == 0 and ok.stdout.splitlines() == ["n", "0"]
+
+
+def test_queries_on_the_views_still_work(db: Path) -> None:
+    for sql in ("SELECT * FROM v_labels", "SELECT * FROM v_feed_health", "DESCRIBE v_articles",
+                "WITH a AS (SELECT count(*) AS n FROM v_unique_relevant_articles) SELECT n FROM a",
+                "SELECT ';' AS semicolon -- a comment; not a second statement"):  # fmt: skip
+        p = run("query", sql, "--db", str(db), "--format", "json")
+        assert p.returncode == 0, (sql, p.stderr)
+        assert isinstance(json.loads(p.stdout), list)
+
+
 def test_query_errors_are_one_line(db: Path, tmp_path: Path) -> None:
     assert "query failed" in one_line_error(run("query", "SELEC 1", "--db", str(db)))
     assert "does not exist yet" in one_line_error(
