@@ -80,6 +80,18 @@ def test_unwritable_warehouse(tmp_path: Path) -> None:
     assert "cannot" in msg
 
 
+def test_ingest_refuses_another_applications_duckdb_file_untouched(tmp_path: Path) -> None:
+    import duckdb
+
+    other = tmp_path / "crm.duckdb"
+    with duckdb.connect(str(other)) as conn:
+        conn.execute("CREATE TABLE customers AS SELECT 1 AS id, 'Acme' AS name")
+    before = sha256(other)
+    msg = one_line_error(run("ingest", "--db", str(other), env={"PEACEWIRE_DATA_DIR": str(tmp_path / "d")}))
+    assert f"{other} has tables (customers) but no schema_migrations" in msg
+    assert sha256(other) == before
+
+
 def test_query_formats(db: Path) -> None:
     sql = "SELECT 1 AS n, 'Київ' AS city"
     table = run("query", sql, "--db", str(db))

@@ -39,6 +39,25 @@ def _first_line(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
+# Bytes 8-11 of every DuckDB database file.
+DUCKDB_MAGIC = b"DUCK"
+
+
+def _not_duckdb(path: Path) -> str | None:
+    """Why an existing, non-empty file is not a DuckDB database (read before DuckDB touches it)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+    except OSError as exc:
+        return f"cannot read warehouse {path}: {exc.strerror}"
+    if not head:
+        return f"warehouse {path} is an empty file, not a DuckDB database: remove it to start a new warehouse"
+    if head[8:12] == DUCKDB_MAGIC:
+        return None
+    kind = "a SQLite database" if head.startswith(b"SQLite format 3") else "not a DuckDB database file"
+    return f"warehouse {path} is {kind} (made by another application?): left untouched"
+
+
 def _explain(path: Path, exc: duckdb.Error) -> str:
     text = str(exc)
     if "lock" in text.lower():
@@ -70,6 +89,9 @@ def connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WarehouseError(f"cannot create {path.parent}: {exc.strerror}") from None
+    problem = _not_duckdb(path) if path.is_file() else None
+    if problem:
+        raise WarehouseError(problem)
     config = READ_ONLY_CONFIG if read_only else CONFIG
     try:
         return duckdb.connect(str(path), read_only=read_only, config=dict(config))
@@ -147,8 +169,30 @@ def migrate(conn: duckdb.DuckDBPyConnection, config: dict[str, Any]) -> list[str
         ) from None
 
 
+def check_ours(conn: duckdb.DuckDBPyConnection) -> None:
+    """WarehouseError unless the file is empty or a peacewire warehouse: reads only, before any write."""
+    where = conn.execute(sql("read_database_path")).fetchone()
+    tables = [row[0] for row in conn.execute(sql("read_user_tables")).fetchall()]
+    if not tables:
+        return
+    path = where[0] if where else "the warehouse"
+    if "schema_migrations" not in tables:
+        shown = ", ".join(tables[:3]) + (", ..." if len(tables) > 3 else "")
+        raise WarehouseError(f"{path} has tables ({shown}) but no schema_migrations: not a peacewire "
+                             "warehouse, left untouched")  # fmt: skip
+    ours = {version: name for version, name, _ in migrations()}
+    for version, name in conn.execute(sql("schema_migrations_recorded")).fetchall():
+        if version not in ours:
+            raise WarehouseError(f"{path} records migration {version} {name!r}, unknown to this peacewire "
+                                 "(made by a newer one?): left untouched")  # fmt: skip
+        if ours[version] != name:
+            raise WarehouseError(f"{path} records migration {version} as {name!r}, peacewire's is "
+                                 f"{ours[version]!r}: not a peacewire warehouse, left untouched")  # fmt: skip
+
+
 def _migrate(conn: duckdb.DuckDBPyConnection, config: dict[str, Any]) -> list[str]:
-    """Apply pending migrations (one transaction each), then re-apply every view."""
+    """Check the file is ours, apply pending migrations (one transaction each), then re-apply every view."""
+    check_ours(conn)
     done = applied(conn)
     new = []
     for version, name, text in migrations():
