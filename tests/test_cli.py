@@ -56,6 +56,29 @@ def test_bad_feeds_file_names_the_line(tmp_path: Path) -> None:
     assert f"{feeds}:1: unknown key 'foo'" in msg
 
 
+FEED = '[[feeds]]\nid = "a"\nurl = "{url}"\noutlet = "{outlet}"\nlanguage = "en"\n'
+BAD_FEEDS = [
+    (FEED.format(url="http://h:99999/", outlet="X").encode(), ":1: url 'http://h:99999/' is not a usable"),
+    (
+        FEED.format(url="http://h:abc/", outlet="X").encode(),
+        ":1: url 'http://h:abc/' is not a usable http(s) URL: port could not be cast",
+    ),
+    (FEED.format(url="http://[::1", outlet="X").encode(), ":1: url 'http://[::1' is not a usable"),
+    (FEED.format(url="http://h/", outlet="Café").encode("cp1252"), ":4: not UTF-8 (byte 0xe9 at offset 50)"),
+]
+
+
+@pytest.mark.parametrize(("content", "says"), BAD_FEEDS, ids=["port", "port-abc", "ipv6", "latin-1"])
+def test_a_bad_feeds_file_is_one_line_and_the_warehouse_still_opens(
+    db: Path, tmp_path: Path, content: bytes, says: str
+) -> None:
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_bytes(content)
+    msg = one_line_error(run("ingest", "--feeds", str(feeds), "--db", str(db)))
+    assert f"{feeds}{says}" in msg
+    assert run("query", "SELECT count(*) FROM v_articles", "--db", str(db)).returncode == 0
+
+
 def test_missing_feeds_file(tmp_path: Path) -> None:
     msg = one_line_error(
         run("ingest", "--feeds", str(tmp_path / "nope.toml"), "--db", str(tmp_path / "w.duckdb"))
