@@ -20,11 +20,13 @@ CONFIG = load_settings({}).view_config()  # the settings' defaults, as an ingest
 
 
 def run(
-    *args: str, env: dict[str, str] | None = None, timeout: int = 300
+    *args: str, env: dict[str, str] | None = None, timeout: int = 300, own_prefect: bool = False
 ) -> subprocess.CompletedProcess[str]:
+    """The CLI in a subprocess; own_prefect: without the session's PREFECT_* variables (as a user runs it)."""
     import os
 
-    base = {k: v for k, v in os.environ.items() if not k.startswith("PEACEWIRE_")}
+    drop = ("PEACEWIRE_", "PREFECT_") if own_prefect else ("PEACEWIRE_",)
+    base = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
     base["PEACEWIRE_ALLOWED_HOSTS"] = "127.0.0.0/8"
     base["PEACEWIRE_HOST_DELAY"] = "0"
     return subprocess.run([sys.executable, "-m", "peacewire.cli", *args], capture_output=True, text=True,
@@ -113,6 +115,29 @@ def test_ingest_refuses_another_applications_duckdb_file_untouched(tmp_path: Pat
     msg = one_line_error(run("ingest", "--db", str(other), env={"PEACEWIRE_DATA_DIR": str(tmp_path / "d")}))
     assert f"{other} has tables (customers) but no schema_migrations" in msg
     assert sha256(other) == before
+
+
+def test_a_data_dir_that_cannot_be_created_is_one_line(db: Path, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    data = tmp_path / "file" / "data"
+    msg = one_line_error(
+        run("ingest", "--db", str(db), env={"PEACEWIRE_DATA_DIR": str(data)}, own_prefect=True)
+    )
+    assert msg == f"peacewire: error: PEACEWIRE_DATA_DIR: cannot write to {data / 'prefect'}: Not a directory"
+    assert run("query", "SELECT count(*) FROM v_articles", "--db", str(db)).returncode == 0
+
+
+def test_a_read_only_data_dir_is_one_line(db: Path, tmp_path: Path) -> None:
+    from tests.mounts import read_only, tmpfs
+
+    with tmpfs(tmp_path / "ro", "1m") as data:
+        (data / "prefect").mkdir()  # the folder exists (an earlier run made it); it is no longer writable
+        read_only(data)
+        env = {"PEACEWIRE_DATA_DIR": str(data)}
+        for command in (["ingest", "--db", str(db)], ["retag", "--db", str(db)], ["serve"]):
+            msg = one_line_error(run(*command, env=env, own_prefect=True))
+            assert msg.endswith(f"cannot write to {data / 'prefect'}: Read-only file system"), command
+    assert run("query", "SELECT count(*) FROM v_articles", "--db", str(db)).returncode == 0
 
 
 def test_query_formats(db: Path) -> None:
