@@ -104,6 +104,14 @@ def _check_ingest_inputs(s: Settings) -> None:
         raise UserError(str(exc)) from None
 
 
+def _reason(exc: Exception) -> str:
+    """A failed run's cause in one line: our own errors speak for themselves, others name their type."""
+    from warehouse.db import WarehouseError
+
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return first if isinstance(exc, WarehouseError | UserError) else f"{type(exc).__name__}: {first}"
+
+
 def cmd_ingest(s: Settings, args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise UserError("--limit must be >= 0")
@@ -115,7 +123,7 @@ def cmd_ingest(s: Settings, args: argparse.Namespace) -> int:
         with output.progress_bar(sys.stderr.isatty()):
             summary = ingest(feeds=str(s.feeds), db=str(s.db), limit=args.limit, force=args.force)
     except Exception as exc:
-        raise UserError(f"ingest failed: {type(exc).__name__}: {exc}") from None
+        raise UserError(f"ingest failed: {_reason(exc)}") from None
     output.print_summary(summary)
     return 0
 
@@ -149,7 +157,7 @@ def _run_maintenance(s: Settings, name: str) -> dict[str, Any]:
         with output.progress_bar(sys.stderr.isatty()):
             return dict(flow(db=str(s.db)))
     except Exception as exc:
-        raise UserError(f"{name} failed: {type(exc).__name__}: {exc}") from None
+        raise UserError(f"{name} failed: {_reason(exc)}") from None
 
 
 def cmd_reextract(s: Settings, args: argparse.Namespace) -> int:
