@@ -118,12 +118,14 @@ def cmd_ingest(s: Settings, args: argparse.Namespace) -> int:
     _check_ingest_inputs(s)
     apply_prefect_environment(s)
     from flows.ingest import ingest
+    from peacewire.prefect_api import prefect_api
 
-    try:
-        with output.progress_bar(sys.stderr.isatty()):
-            summary = ingest(feeds=str(s.feeds), db=str(s.db), limit=args.limit, force=args.force)
-    except Exception as exc:
-        raise UserError(f"ingest failed: {_reason(exc)}") from None
+    with prefect_api():
+        try:
+            with output.progress_bar(sys.stderr.isatty()):
+                summary = ingest(feeds=str(s.feeds), db=str(s.db), limit=args.limit, force=args.force)
+        except Exception as exc:
+            raise UserError(f"ingest failed: {_reason(exc)}") from None
     output.print_summary(summary)
     return 0
 
@@ -152,12 +154,15 @@ def _run_maintenance(s: Settings, name: str) -> dict[str, Any]:
     apply_prefect_environment(s)
     import importlib
 
+    from peacewire.prefect_api import prefect_api
+
     flow = getattr(importlib.import_module(f"flows.{name}"), name)
-    try:
-        with output.progress_bar(sys.stderr.isatty()):
-            return dict(flow(db=str(s.db)))
-    except Exception as exc:
-        raise UserError(f"{name} failed: {_reason(exc)}") from None
+    with prefect_api():
+        try:
+            with output.progress_bar(sys.stderr.isatty()):
+                return dict(flow(db=str(s.db)))
+        except Exception as exc:
+            raise UserError(f"{name} failed: {_reason(exc)}") from None
 
 
 def cmd_reextract(s: Settings, args: argparse.Namespace) -> int:
@@ -175,8 +180,10 @@ def cmd_retag(s: Settings, args: argparse.Namespace) -> int:
 def cmd_serve(s: Settings, args: argparse.Namespace) -> int:
     apply_prefect_environment(s)
     from deployments import serve_all
+    from peacewire.prefect_api import prefect_api
 
-    serve_all(s)
+    with prefect_api():
+        serve_all(s)
     return 0
 
 

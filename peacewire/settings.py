@@ -142,6 +142,9 @@ def prefect_environment(settings: Settings) -> dict[str, str]:
     return {
         "PREFECT_HOME": str(home),
         "PREFECT_LOCAL_STORAGE_PATH": str(home / "storage"),
+        # Like the storage path, Prefect 3.7.8 derives it from ~/.prefect, not PREFECT_HOME: the server then
+        # warns that it cannot write there and registers its block types again at every start.
+        "PREFECT_MEMO_STORE_PATH": str(home / "memo_store.toml"),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         # The first ephemeral start migrates a fresh SQLite database (~14 s > 20 s default).
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
