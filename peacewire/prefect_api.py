@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -95,6 +96,10 @@ def _drain() -> None:
 @contextmanager
 def temporary_server(startup_timeout: float) -> Iterator[str]:
     """A Prefect API server for the block, on 127.0.0.1; yields its API URL."""
+    if threading.current_thread() is not threading.main_thread():
+        # The parent-death signal fires when the forking *thread* ends: from another thread the server
+        # would be stopped as soon as that thread is done, mid-run.
+        raise RuntimeError("start the temporary Prefect server from the main thread")
     sock = _listening_socket()
     url = f"http://127.0.0.1:{sock.getsockname()[1]}/api"
     try:
