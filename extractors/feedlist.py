@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from extractors.urls import InvalidURL, canonical_url
 
@@ -32,6 +33,26 @@ class FeedConfig:
     language: str
 
 
+def url_problem(url: str) -> str | None:
+    """Why a feed URL cannot be fetched (a bad port, a broken IPv6 literal, no host ...), or None."""
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return "it contains a space or a control character"
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # parsed lazily: "Port out of range 0-65535", "Port could not be cast ..."
+        canonical_url(url)  # ValueError ("Invalid IPv6 URL") as well as InvalidURL
+    except InvalidURL:
+        return "not an absolute http(s) URL"
+    except ValueError as exc:
+        reason = str(exc).rstrip(".")
+        return reason[:1].lower() + reason[1:]
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "not an absolute http(s) URL"
+    if port == 0:
+        return "port 0 is not a port"
+    return None
+
+
 def _check(where: str, raw: dict[str, Any]) -> FeedConfig:
     unknown = sorted(set(raw) - set(REQUIRED) - set(OPTIONAL))
     if unknown:
@@ -45,10 +66,9 @@ def _check(where: str, raw: dict[str, Any]) -> FeedConfig:
         raise FeedListError(f"{where}: id {raw['id']!r} must be lowercase letters, digits, . _ -")
     if not LANGUAGE.match(raw["language"]):
         raise FeedListError(f"{where}: language {raw['language']!r} is not an ISO 639-1 code")
-    try:
-        canonical_url(raw["url"])
-    except InvalidURL:
-        raise FeedListError(f"{where}: url {raw['url']!r} is not an http(s) URL") from None
+    problem = url_problem(raw["url"].strip())
+    if problem:
+        raise FeedListError(f"{where}: url {raw['url']!r} is not a usable http(s) URL: {problem}")
     return FeedConfig(raw["id"], raw["url"].strip(), raw["outlet"].strip(), raw["language"])
 
 
@@ -76,9 +96,19 @@ def parse_feed_list(text: str, source: str = "feeds file") -> list[FeedConfig]:
     return out
 
 
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 (a BOM is dropped); FeedListError naming the line and byte offset of the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FeedListError(f"{source}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+                            f"{exc.start}): save the file as UTF-8") from None  # fmt: skip
+
+
 def load_feed_list(path: Path) -> list[FeedConfig]:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise FeedListError(f"cannot read feeds file {path}: {exc.strerror}") from None
-    return parse_feed_list(text, str(path))
+    return parse_feed_list(decode(data, str(path)), str(path))

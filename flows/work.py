@@ -21,6 +21,7 @@ from extractors.dedup import fingerprint
 from extractors.tagging import Matcher, Tags, tag
 from extractors.taxonomy import load_taxonomy
 from flows.model import Page, Processed
+from peacewire.lifeline import exit_with_parent
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -66,11 +67,15 @@ def workers(requested: int) -> int:
 
 
 def make_pool(requested: int) -> Executor | None:
-    """A spawn-based process pool, or None when one worker is all there is (run inline)."""
+    """A spawn-based process pool, or None when one worker is all there is (run inline).
+
+    Its workers end when this process does, even on SIGKILL (peacewire.lifeline.exit_with_parent).
+    """
     n = workers(requested)
     if n == 1:
         return None
-    return ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=exit_with_parent, initargs=(os.getpid(),))  # fmt: skip
 
 
 def map_batch(fn: Callable[[T], R], items: Sequence[T], pool: Executor | None, min_batch: int) -> list[R]:

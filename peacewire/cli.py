@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES["query"],
         formatter_class=fmt,
     )
-    q.add_argument("sql", help="one SQL statement (views: v_articles, v_labels, ...)")
+    q.add_argument("sql", help="one SQL statement (views: v_articles, v_labels, ...); no file access")
     q.add_argument("--db", type=Path, help="warehouse file")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
     fd = sub.add_parser("feeds", help="per-feed health: failing, paused, stalled feeds first",
@@ -104,39 +104,39 @@ def _check_ingest_inputs(s: Settings) -> None:
         raise UserError(str(exc)) from None
 
 
+def _reason(exc: Exception) -> str:
+    """A failed run's cause in one line: our own errors speak for themselves, others name their type."""
+    from warehouse.db import WarehouseError
+
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return first if isinstance(exc, WarehouseError | UserError) else f"{type(exc).__name__}: {first}"
+
+
 def cmd_ingest(s: Settings, args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise UserError("--limit must be >= 0")
     _check_ingest_inputs(s)
     apply_prefect_environment(s)
     from flows.ingest import ingest
+    from peacewire.prefect_api import prefect_api
 
-    try:
-        with output.progress_bar(sys.stderr.isatty()):
-            summary = ingest(feeds=str(s.feeds), db=str(s.db), limit=args.limit, force=args.force)
-    except Exception as exc:
-        raise UserError(f"ingest failed: {type(exc).__name__}: {exc}") from None
+    with prefect_api():
+        try:
+            with output.progress_bar(sys.stderr.isatty()):
+                summary = ingest(feeds=str(s.feeds), db=str(s.db), limit=args.limit, force=args.force)
+        except Exception as exc:
+            raise UserError(f"ingest failed: {_reason(exc)}") from None
     output.print_summary(summary)
     return 0
 
 
 def cmd_query(s: Settings, args: argparse.Namespace) -> int:
-    import duckdb
-
-    from warehouse.db import WarehouseError, opened
+    from warehouse.db import QueryError, WarehouseError, run_query
 
     try:
-        with opened(s.db, read_only=True) as conn:
-            cur = conn.execute(args.sql)
-            columns = [d[0] for d in cur.description or []]
-            rows = cur.fetchall()
-    except WarehouseError as exc:
+        columns, rows = run_query(s.db, args.sql)
+    except (WarehouseError, QueryError) as exc:
         raise UserError(str(exc)) from None
-    except duckdb.Error as exc:
-        first = str(exc).splitlines()[0]
-        if "read-only" in first.lower():
-            first = "the warehouse is opened read-only: only queries (SELECT, WITH, DESCRIBE ...) are allowed"
-        raise UserError(f"query failed: {first}") from None
     output.print_rows(columns, rows, args.format)
     return 0
 
@@ -154,12 +154,15 @@ def _run_maintenance(s: Settings, name: str) -> dict[str, Any]:
     apply_prefect_environment(s)
     import importlib
 
+    from peacewire.prefect_api import prefect_api
+
     flow = getattr(importlib.import_module(f"flows.{name}"), name)
-    try:
-        with output.progress_bar(sys.stderr.isatty()):
-            return dict(flow(db=str(s.db)))
-    except Exception as exc:
-        raise UserError(f"{name} failed: {type(exc).__name__}: {exc}") from None
+    with prefect_api():
+        try:
+            with output.progress_bar(sys.stderr.isatty()):
+                return dict(flow(db=str(s.db)))
+        except Exception as exc:
+            raise UserError(f"{name} failed: {_reason(exc)}") from None
 
 
 def cmd_reextract(s: Settings, args: argparse.Namespace) -> int:
@@ -177,8 +180,10 @@ def cmd_retag(s: Settings, args: argparse.Namespace) -> int:
 def cmd_serve(s: Settings, args: argparse.Namespace) -> int:
     apply_prefect_environment(s)
     from deployments import serve_all
+    from peacewire.prefect_api import prefect_api
 
-    serve_all(s)
+    with prefect_api():
+        serve_all(s)
     return 0
 
 

@@ -49,8 +49,9 @@ def main() -> int:
         stale.unlink(missing_ok=True)
     apply_prefect_environment(settings)
     from flows.ingest import ingest
+    from peacewire.prefect_api import prefect_api
 
-    with serve(SITE) as site:
+    with serve(SITE) as site, prefect_api():
         feeds = write_feed_list(site, settings.data_dir / "demo-feeds.toml", FEEDS)
         print(f"fixture site on {site.base}; warehouse {db}", file=sys.stderr)
         summary = ingest(feeds=str(feeds), db=str(db))

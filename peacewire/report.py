@@ -165,8 +165,12 @@ def write(db: Path, out: Path, period: Period) -> Path:
     text = render(db, period, datetime.now(UTC))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a full disk must not leave half a report behind
+        raise
     return out
 
 

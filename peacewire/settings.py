@@ -8,6 +8,7 @@ silently ignored), and so is a value of the wrong type.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator
@@ -146,6 +147,9 @@ def prefect_environment(settings: Settings) -> dict[str, str]:
     return {
         "PREFECT_HOME": str(home),
         "PREFECT_LOCAL_STORAGE_PATH": str(home / "storage"),
+        # Like the storage path, Prefect 3.7.8 derives it from ~/.prefect, not PREFECT_HOME: the server then
+        # warns that it cannot write there and registers its block types again at every start.
+        "PREFECT_MEMO_STORE_PATH": str(home / "memo_store.toml"),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         # The first ephemeral start migrates a fresh SQLite database (~14 s > 20 s default).
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
@@ -153,8 +157,18 @@ def prefect_environment(settings: Settings) -> dict[str, str]:
 
 
 def apply_prefect_environment(settings: Settings) -> None:
-    """Set the Prefect variables the user has not set; call before importing prefect."""
+    """Set the Prefect variables the user has not set; call before importing prefect.
+
+    SettingsError (one line) when Prefect's folder cannot be created or written: Prefect would
+    otherwise fail later, deep in its SQLite set-up, with a traceback.
+    """
+    source = "PREFECT_HOME" if "PREFECT_HOME" in os.environ else PREFIX + "DATA_DIR"
     for key, value in prefect_environment(settings).items():
         os.environ.setdefault(key, value)
-    # Prefect's SQLite cannot create missing parent folders.
-    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+    home = Path(os.environ["PREFECT_HOME"])
+    try:
+        home.mkdir(parents=True, exist_ok=True)  # Prefect's SQLite cannot create missing parent folders
+        with tempfile.TemporaryFile(dir=home):
+            pass
+    except OSError as exc:
+        raise SettingsError(f"{source}: cannot write to {home}: {exc.strerror}") from None

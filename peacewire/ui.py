@@ -17,7 +17,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from peacewire.settings import apply_prefect_environment, load_settings
+from peacewire.settings import SettingsError, apply_prefect_environment, load_settings
 
 
 def _prefect(*args: str) -> None:
@@ -66,8 +66,12 @@ def stop(home: Path) -> int:
 
 
 def main(argv: list[str]) -> int:
-    settings = load_settings()
-    apply_prefect_environment(settings)
+    try:
+        settings = load_settings()
+        apply_prefect_environment(settings)
+    except SettingsError as exc:
+        print(f"peacewire: error: {exc}", file=sys.stderr)
+        return 1
     home = Path(os.environ["PREFECT_HOME"])
     os.environ.pop("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", None)
     return start(home, settings.ui_port) if argv[:1] == ["start"] else stop(home)

@@ -9,7 +9,7 @@ import pytest
 
 from flows.ingest import ingest
 from peacewire.devsite import serve, write_feed_list
-from tests.browser import render
+from tests.browser import page_requests, render
 from tests.conftest import SITE
 from tests.test_cli import run
 
@@ -54,7 +54,24 @@ def test_the_console_check_catches_errors_and_network(tmp_path: Path) -> None:
                    '<script>throw new Error("boom")</script></body></html>')  # fmt: skip
     rendered = render(bad)
     assert any("Uncaught Error: boom" in m for m in rendered.console)
-    assert any("cdn.example.com" in r for r in rendered.requests)
+    assert rendered.requests == [
+        "GET https://cdn.example.com/x.js"
+    ]  # the page's request, none of the browser's
+
+
+def test_only_the_pages_own_requests_count() -> None:
+    """The browser's own traffic (its component updater, its account check) has another network partition."""
+    start = 7
+    log = {"constants": {"logEventTypes": {"URL_REQUEST_START_JOB": start}}, "events": [
+        {"type": start, "params": {"method": "POST", "network_isolation_key": "null null",
+                                   "url": "http://update.googleapis.com/service/update2/json?cup2key=x"}},
+        {"type": start, "params": {"method": "POST", "url": "https://accounts.google.com/ListAccounts",
+                                   "network_isolation_key": "https://google.com https://google.com"}},
+        {"type": start, "params": {"method": "GET", "url": "https://fonts.example.com/a.woff2",
+                                   "network_isolation_key": "file:// [internally: file://] file://"}},
+        {"type": start + 1, "params": {"url": "https://not-a-request-start.example.com/"}},
+    ]}  # fmt: skip
+    assert page_requests(log, "file://") == ["GET https://fonts.example.com/a.woff2"]
 
 
 def test_bad_dates_are_one_line_errors(warehouse: Path) -> None:

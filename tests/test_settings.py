@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.feedlist import FeedListError, parse_feed_list
+from extractors.feedlist import FeedListError, load_feed_list, parse_feed_list
 from peacewire.settings import SettingsError, load_settings
 from tests.conftest import ROOT
 
@@ -49,7 +49,19 @@ FEED = '[[feeds]]\nid = "a"\nurl = "https://news.example.com/rss"\noutlet = "X"\
             r"feeds\.toml:7: unknown key 'colour'",
         ),
         (FEED.replace('"en"', '"english"'), r"feeds\.toml:1: language 'english'"),
-        (FEED.replace("https://news.example.com/rss", "ftp://x"), "is not an http"),
+        (FEED.replace("https://news.example.com/rss", "ftp://x"), "not an absolute http"),
+        (
+            FEED.replace("news.example.com", "h:99999"),
+            r"feeds\.toml:1: url 'https://h:99999/rss' .*port out of range",
+        ),
+        (FEED.replace("news.example.com", "h:abc"), "port could not be cast to integer"),
+        (FEED.replace("news.example.com", "h:0"), "port 0 is not a port"),
+        (FEED.replace("https://news.example.com/rss", "http://[::1"), "invalid IPv6 URL"),
+        (
+            FEED.replace("https://news.example.com/rss", "http://[zz]/"),
+            "does not appear to be an IPv4 or IPv6",
+        ),
+        (FEED.replace("news.example.com", "news example.com"), "a space or a control character"),
         ("[[feeds]\n", "not valid TOML"),
         ("", "no \\[\\[feeds\\]\\] tables"),
     ],
@@ -57,3 +69,18 @@ FEED = '[[feeds]]\nid = "a"\nurl = "https://news.example.com/rss"\noutlet = "X"\
 def test_feed_list_errors_name_the_line(text: str, message: str) -> None:
     with pytest.raises(FeedListError, match=message):
         parse_feed_list(text, "feeds.toml")
+
+
+def test_a_feeds_file_that_is_not_utf8_names_the_line_and_byte(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.toml"
+    path.write_bytes(FEED.replace('"X"', '"Café"').encode("latin-1"))
+    with pytest.raises(FeedListError) as err:
+        load_feed_list(path)
+    offset = FEED.index('"X"') + 4
+    assert str(err.value) == f"{path}:4: not UTF-8 (byte 0xe9 at offset {offset}): save the file as UTF-8"
+
+
+def test_a_byte_order_mark_is_not_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + FEED.encode())
+    assert [f.id for f in load_feed_list(path)] == ["a"]

@@ -24,10 +24,38 @@ class WarehouseError(RuntimeError):
     """The warehouse cannot be opened or used; the message says why and what to do."""
 
 
+class QueryError(ValueError):
+    """An analyst's query that is refused or fails; the message is one line."""
+
+
 @cache
 def sql(name: str) -> str:
     """The text of warehouse/queries/<name>.sql."""
     return (HERE / "queries" / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+# Bytes 8-11 of every DuckDB database file.
+DUCKDB_MAGIC = b"DUCK"
+
+
+def _not_duckdb(path: Path) -> str | None:
+    """Why an existing, non-empty file is not a DuckDB database (read before DuckDB touches it)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+    except OSError as exc:
+        return f"cannot read warehouse {path}: {exc.strerror}"
+    if not head:
+        return f"warehouse {path} is an empty file, not a DuckDB database: remove it to start a new warehouse"
+    if head[8:12] == DUCKDB_MAGIC:
+        return None
+    kind = "a SQLite database" if head.startswith(b"SQLite format 3") else "not a DuckDB database file"
+    return f"warehouse {path} is {kind} (made by another application?): left untouched"
 
 
 def _explain(path: Path, exc: duckdb.Error) -> str:
@@ -42,6 +70,15 @@ def _explain(path: Path, exc: duckdb.Error) -> str:
 # DuckDB keeps table data it has read in memory up to its limit (by default 80 % of RAM): a lookup in the
 # dedup index of 1,000,000 articles then held 1.4 GB. Beyond this it evicts (and spills sorts to disk).
 MEMORY_LIMIT = "512MB"
+# Every connection: the pipeline needs only the extensions built into the wheel (json, parquet, icu), and a
+# warehouse must never make DuckDB download code (opening a SQLite file as a warehouse did: sqlite_scanner).
+CONFIG: dict[str, str | bool] = {"memory_limit": MEMORY_LIMIT, "autoinstall_known_extensions": False,
+                                 "autoload_known_extensions": False}  # fmt: skip
+# Read-only connections run analysts' SQL (`peacewire query`, `feeds`, `status`, `report`): they reach the
+# warehouse and nothing else. No files (read_csv, glob, COPY ... TO, EXPORT, ATTACH), no extensions (INSTALL,
+# LOAD), and the configuration locked so that no SET turns either back on. Sorts still spill to <db>.tmp.
+READ_ONLY_CONFIG: dict[str, str | bool] = {**CONFIG, "enable_external_access": False,
+                                           "lock_configuration": True}  # fmt: skip
 
 
 def connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -52,8 +89,12 @@ def connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WarehouseError(f"cannot create {path.parent}: {exc.strerror}") from None
+    problem = _not_duckdb(path) if path.is_file() else None
+    if problem:
+        raise WarehouseError(problem)
+    config = READ_ONLY_CONFIG if read_only else CONFIG
     try:
-        return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
+        return duckdb.connect(str(path), read_only=read_only, config=dict(config))
     except duckdb.Error as exc:
         raise WarehouseError(_explain(path, exc)) from None
 
@@ -65,6 +106,41 @@ def opened(path: Path, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
         yield conn
     finally:
         conn.close()
+
+
+def one_statement(query: str) -> str:
+    """The query if it is exactly one SQL statement, split by DuckDB's own parser (not on ';')."""
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error as exc:
+        raise QueryError(f"query failed: {_first_line(exc)}") from None
+    if not statements:
+        raise QueryError("the query is empty (only blanks or comments): give one SQL statement")
+    if len(statements) > 1:
+        raise QueryError(f"the query holds {len(statements)} statements: give exactly one")
+    return query
+
+
+def _query_error(exc: duckdb.Error) -> str:
+    first = _first_line(exc)
+    if isinstance(exc, duckdb.PermissionException):
+        return f"query refused: {first} (queries reach the warehouse's tables and views only)"
+    if "configuration has been locked" in first:
+        return f"query refused: {first} (settings cannot be changed by a query)"
+    if "read-only" in first.lower():
+        return "the warehouse is opened read-only: only queries (SELECT, WITH, DESCRIBE ...) are allowed"
+    return f"query failed: {first}"
+
+
+def run_query(path: Path, query: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Column names and rows of one analyst statement, on a read-only, file-less connection."""
+    one_statement(query)
+    with opened(path, read_only=True) as conn:
+        try:
+            cur = conn.execute(query)
+            return [d[0] for d in cur.description or []], cur.fetchall()
+        except duckdb.Error as exc:
+            raise QueryError(_query_error(exc)) from None
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -93,8 +169,30 @@ def migrate(conn: duckdb.DuckDBPyConnection, config: dict[str, Any]) -> list[str
         ) from None
 
 
+def check_ours(conn: duckdb.DuckDBPyConnection) -> None:
+    """WarehouseError unless the file is empty or a peacewire warehouse: reads only, before any write."""
+    where = conn.execute(sql("read_database_path")).fetchone()
+    tables = [row[0] for row in conn.execute(sql("read_user_tables")).fetchall()]
+    if not tables:
+        return
+    path = where[0] if where else "the warehouse"
+    if "schema_migrations" not in tables:
+        shown = ", ".join(tables[:3]) + (", ..." if len(tables) > 3 else "")
+        raise WarehouseError(f"{path} has tables ({shown}) but no schema_migrations: not a peacewire "
+                             "warehouse, left untouched")  # fmt: skip
+    ours = {version: name for version, name, _ in migrations()}
+    for version, name in conn.execute(sql("schema_migrations_recorded")).fetchall():
+        if version not in ours:
+            raise WarehouseError(f"{path} records migration {version} {name!r}, unknown to this peacewire "
+                                 "(made by a newer one?): left untouched")  # fmt: skip
+        if ours[version] != name:
+            raise WarehouseError(f"{path} records migration {version} as {name!r}, peacewire's is "
+                                 f"{ours[version]!r}: not a peacewire warehouse, left untouched")  # fmt: skip
+
+
 def _migrate(conn: duckdb.DuckDBPyConnection, config: dict[str, Any]) -> list[str]:
-    """Apply pending migrations (one transaction each), then re-apply every view."""
+    """Check the file is ours, apply pending migrations (one transaction each), then re-apply every view."""
+    check_ours(conn)
     done = applied(conn)
     new = []
     for version, name, text in migrations():

@@ -7,7 +7,9 @@ transaction: a batch is either all in the warehouse or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import contextlib
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.db import opened, sql
+from warehouse.db import WarehouseError, opened, sql
 
 Columns = Mapping[str, Sequence[Any]]
 # Load order matters only for readability; everything is one transaction.
@@ -64,20 +66,67 @@ def _insert(conn: duckdb.DuckDBPyConnection, table: str, columns: Columns) -> No
         conn.unregister("batch")
 
 
+# DuckDB's words when the operating system refuses a write (a full disk, a read-only or vanished file system).
+WRITE_FAILED = re.compile(
+    r'Could not (?:write|extend|truncate|fsync|create)[^"]*"(?P<path>[^"]+)": (?P<cause>[^\n]+)'
+)
+
+
+def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
+    """End the failed transaction; after a failed COMMIT DuckDB has ended it already (ROLLBACK then fails)."""
+    with contextlib.suppress(duckdb.Error):
+        conn.execute("ROLLBACK")
+
+
+def write_failure(exc: Exception) -> str | None:
+    """One line for a write the operating system refused ("No space left on device"), naming the file."""
+    found = WRITE_FAILED.search(str(exc)) if isinstance(exc, duckdb.Error) else None
+    if found is None:
+        return None
+    return (f"cannot write to {found['path']}: {found['cause'].strip()} (the batch was rolled back; "
+            "everything committed before it is kept: free space and run again)")  # fmt: skip
+
+
+Work = Callable[[duckdb.DuckDBPyConnection], None]
+
+
+def _in_transaction(conn: duckdb.DuckDBPyConnection, work: Work) -> str | None:
+    """work(conn) in one transaction; on an error roll back, and return the one line of a write the
+    operating system refused (any other error is raised as it is)."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        work(conn)
+        conn.execute("COMMIT")
+    except Exception as exc:
+        _rollback(conn)
+        refused = write_failure(exc)
+        if refused is None:
+            raise
+        return refused
+    return None
+
+
+def _transaction(db: Path, work: Work) -> None:
+    """work(conn) in one read-write transaction on db. A refused write is raised as WarehouseError once the
+    connection is closed and released (a traceback holding it made DuckDB report leaks at exit)."""
+    with opened(db, read_only=False) as conn:
+        refused = _in_transaction(conn, work)
+    del conn
+    if refused is not None:
+        raise WarehouseError(refused)
+
+
 def load(db: Path, batch: Mapping[str, Columns]) -> dict[str, int]:
     """Insert every table of the batch in one transaction; returns rows offered per table."""
     unknown = set(batch) - set(TABLES)
     if unknown:
         raise ValueError(f"unknown tables in batch: {sorted(unknown)}")
-    with opened(db, read_only=False) as conn:
-        conn.execute("BEGIN TRANSACTION")
-        try:
-            for table in TABLES:
-                _insert(conn, table, batch.get(table, {}))
-            conn.execute("COMMIT")
-        except Exception:
-            conn.execute("ROLLBACK")
-            raise
+
+    def insert_all(conn: duckdb.DuckDBPyConnection) -> None:
+        for table in TABLES:
+            _insert(conn, table, batch.get(table, {}))
+
+    _transaction(db, insert_all)
     return {t: _rows(c) for t, c in batch.items()}
 
 
@@ -110,16 +159,13 @@ def read_arrow(db: Path, query: str, probes: Mapping[str, Columns]) -> pa.Table 
 def apply(db: Path, name: str, params: Mapping[str, Any]) -> None:
     """Run every statement of a named .sql file in one transaction (a user's edit)."""
     statements = [s for s in sql(name).split(";\n") if s.strip() and not _comment_only(s)]
-    with opened(db, read_only=False) as conn:
-        conn.execute("BEGIN TRANSACTION")
-        try:
-            for statement in statements:
-                used = {k: v for k, v in params.items() if f"${k}" in statement}
-                conn.execute(statement, used)
-            conn.execute("COMMIT")
-        except Exception:
-            conn.execute("ROLLBACK")
-            raise
+
+    def run_all(conn: duckdb.DuckDBPyConnection) -> None:
+        for statement in statements:
+            used = {k: v for k, v in params.items() if f"${k}" in statement}
+            conn.execute(statement, used)
+
+    _transaction(db, run_all)
 
 
 def _comment_only(statement: str) -> bool:

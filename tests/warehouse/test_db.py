@@ -95,14 +95,66 @@ def test_second_ingest_lock_fails_fast(tmp_path: Path) -> None:
         pass
 
 
-def test_a_foreign_database_is_a_clear_error(tmp_path: Path) -> None:
-    db = tmp_path / "other.duckdb"
-    with opened(db, read_only=False) as conn:
+def fingerprint_of(db: Path) -> tuple[str, list[tuple[object, ...]]]:
+    """The file's bytes (hash) and its tables, read without writing."""
+    digest = hashlib.sha256(db.read_bytes()).hexdigest()
+    with duckdb.connect(str(db), read_only=True) as conn:
+        return digest, conn.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()
+
+
+def foreign_app(db: Path) -> None:
+    with duckdb.connect(str(db)) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER, name VARCHAR)")
+        conn.execute("INSERT INTO customers VALUES (1, 'Acme')")
+        conn.execute("CREATE VIEW v_customers AS SELECT * FROM customers")
+
+
+def other_peacewire(db: Path) -> None:
+    with duckdb.connect(str(db)) as conn:
         conn.execute("CREATE TABLE schema_migrations (version INTEGER, name VARCHAR, applied_at TIMESTAMPTZ)")
         conn.execute("INSERT INTO schema_migrations VALUES (1, '001_init', now()), (2, 'x', now())")
         conn.execute("CREATE TABLE articles (id INTEGER)")
-        with pytest.raises(WarehouseError, match="cannot migrate the warehouse"):
-            migrate(conn, CONFIG)
+
+
+def newer_peacewire(db: Path) -> None:
+    with opened(db, read_only=False) as conn:
+        migrate(conn, CONFIG)
+        conn.execute(sql("schema_migrations_record"), [999, "999_from_the_future", datetime.now(UTC)])
+
+
+FOREIGN = [(foreign_app, "no schema_migrations: not a peacewire warehouse"),
+           (other_peacewire, "records migration 2 as 'x'"),
+           (newer_peacewire, "migration 999 '999_from_the_future', unknown")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("make", "says"), FOREIGN)
+def test_a_foreign_database_is_rejected_before_anything_is_written(
+    tmp_path: Path, make: object, says: str
+) -> None:
+    db = tmp_path / "other.duckdb"
+    make(db)  # type: ignore[operator]
+    before = fingerprint_of(db)
+    with opened(db, read_only=False) as conn, pytest.raises(WarehouseError, match=says) as err:
+        migrate(conn, CONFIG)
+    assert "left untouched" in str(err.value) and str(db) in str(err.value)
+    assert fingerprint_of(db) == before  # no schema_migrations, config table or view was added
+
+
+@pytest.mark.parametrize("content", [b"SQLite format 3\x00" + b"\x00" * 4080, b"hello, world\n" * 300])
+def test_a_file_that_is_not_duckdb_is_never_opened_by_duckdb(tmp_path: Path, content: bytes) -> None:
+    db = tmp_path / "w.duckdb"
+    db.write_bytes(content)
+    for read_only in (True, False):
+        with pytest.raises(WarehouseError, match="made by another application"):
+            connect(db, read_only=read_only)
+    assert db.read_bytes() == content
+
+
+def test_an_empty_file_is_a_clear_error(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    db.touch()
+    with pytest.raises(WarehouseError, match="is an empty file, not a DuckDB database: remove it"):
+        connect(db, read_only=False)
 
 
 def test_migration_003_moves_the_lsh_index_without_losing_a_key(tmp_path: Path) -> None:
