@@ -42,6 +42,9 @@ MAIN_ITEMS = [
     ("/good/5", "dup-guid", ""), ("/good/6", "dup-guid", ""),
 ]  # fmt: skip
 
+# Google-style rules: the standard library's parser ignores the `*` and `$` lines.
+ROBOTS = b"User-agent: *\nDisallow: /private/\nDisallow: /*?print=\nDisallow: /*.pdf$\nCrawl-delay: 0.5\n"
+
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
@@ -120,9 +123,9 @@ def default_routes(site: FaultSite) -> dict[str, Callable[[BaseHTTPRequestHandle
     bomb = gzip.compress(b"\0" * 50_000_000)  # 50 MB of zeros in ~50 KB
     cp1251 = rss([("Переговоры в Женеве", "/good/cp1251", "cp1251-1")], encoding="cp1251", declared="utf-8")
     return {
-        "/robots.txt": lambda h, n: send(
-            h, 200, b"User-agent: *\nDisallow: /private/\nCrawl-delay: 0.5\n", "text/plain"
-        ),
+        "/robots.txt": lambda h, n: send(h, 200, ROBOTS, "text/plain"),
+        "/print/a": lambda h, n: send(h, 200, GOOD),
+        "/brief.pdf": lambda h, n: send(h, 200, b"%PDF-1.4", "application/pdf"),
         "/private/page": lambda h, n: send(h, 200, GOOD),
         "/good/1": lambda h, n: send(h, 200, GOOD),
         "/good/2": lambda h, n: send(h, 200, GOOD2),

@@ -101,6 +101,15 @@ def test_robots_disallow_and_crawl_delay(site: FaultSite) -> None:
     assert elapsed >= 1.0  # three fetches, Crawl-delay 0.5 s between starts
 
 
+def test_robots_wildcards_and_end_anchors(site: FaultSite) -> None:
+    before = (site.hits["/print/a"], site.hits["/brief.pdf"])
+    paths = ("/print/a?print=1", "/brief.pdf", "/print/a?page=2", "/brief.pdf?v=2")
+    out = fetch_many([Request(site.url(p)) for p in paths], CONFIG, robots=True)
+    assert [r.outcome for r in out] == ["blocked", "blocked", "ok", "ok"], [r.error for r in out]
+    assert "robots.txt" in (out[0].error or "") and "robots.txt" in (out[1].error or "")
+    assert (site.hits["/print/a"], site.hits["/brief.pdf"]) == (before[0] + 1, before[1] + 1)
+
+
 def test_host_spacing_without_robots(site: FaultSite) -> None:
     spaced = ClientConfig("t", 2.0, 0, 5_000_000, 8, 8, parse_allow_list("127.0.0.0/8"), host_delay=0.3)
     t0 = time.monotonic()
