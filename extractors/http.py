@@ -4,7 +4,8 @@
 * timeouts, at most 5 redirects (followed here, each hop checked), http/https only;
 * no private, loopback, link-local or metadata address, by URL or by DNS answer,
   unless the allow-list names it (extractors/netpolicy.py);
-* bodies read in chunks and cut at a maximum size (outcome ``too_large``);
+* bodies read raw and decoded here in bounded steps (gzip/deflate, at most 2 layers, other codings
+  refused: extractors/decompress.py), cut at a maximum size as they decode (outcome ``too_large``);
 * retries with exponential backoff and jitter on connection errors, timeouts,
   408/429/5xx, honouring Retry-After up to a cap;
 * conditional GET (If-None-Match / If-Modified-Since) when validators are given.
@@ -24,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from extractors import decompress
 from extractors.netpolicy import AllowList, refusal
 from extractors.robots import ALLOW_ALL, DISALLOW_ALL, Robots, parse_robots
 from extractors.urls import host_of
@@ -122,13 +124,23 @@ def _backoff(attempt: int) -> float:
 
 
 async def _read(resp: httpx.Response, limit: int) -> bytes:
-    chunks, size = [], 0
-    async for chunk in resp.aiter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise TooLarge(f"body larger than {limit} bytes")
-        chunks.append(chunk)
+    """The body, decoded by us in bounded steps (httpx would inflate a whole network chunk at once);
+    the cap applies to the bytes on the wire and to the decoded bytes as they are produced."""
+    decoder = decompress.decoder(resp.headers.get("content-encoding"))
+    chunks: list[bytes] = []
+    wire = size = 0
+    async for raw in resp.aiter_raw():
+        wire = _within(wire + len(raw), limit)
+        for piece in decoder.feed(raw):
+            size = _within(size + len(piece), limit)
+            chunks.append(piece)
     return b"".join(chunks)
+
+
+def _within(size: int, limit: int) -> int:
+    if size > limit:
+        raise TooLarge(f"body larger than {limit} bytes")
+    return size
 
 
 async def _once(client: httpx.AsyncClient, req: Request, config: ClientConfig) -> Response:
@@ -182,6 +194,8 @@ async def _attempt(client: httpx.AsyncClient, req: Request, config: ClientConfig
         return Response(req.url, None, None, "fetch_error", error=message), True
     except TooLarge as exc:
         return _error(req, "too_large", exc), False
+    except decompress.DecodeError as exc:
+        return Response(req.url, None, None, "fetch_error", error=str(exc)), False
     except Refused as exc:
         return Response(req.url, None, None, "blocked", error=str(exc)), False
     except socket.gaierror as exc:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import gzip
+import struct
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -55,6 +57,63 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
 <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]>
 <rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title><link>/good/laughs</link></item></channel></rss>"""
+
+
+MIB = 1 << 20
+BOMB_MIB = 2048  # the stacked bombs decode to 2 GiB from ~5 KB on the wire
+
+
+def deflate_zeros(mib: int) -> bytes:
+    """A raw deflate stream of mib MiB of zeros, built from one flushed block repeated (fast)."""
+    c = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    block = c.compress(b"\0" * MIB) + c.flush(zlib.Z_FULL_FLUSH)
+    return block * mib + zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS).flush()
+
+
+def gzip_zeros(mib: int) -> bytes:
+    """A valid gzip member of mib MiB of zeros (CRC and size included)."""
+    crc, zeros = 0, b"\0" * MIB
+    for _ in range(mib):
+        crc = zlib.crc32(zeros, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+    return header + deflate_zeros(mib) + struct.pack("<II", crc, (mib * MIB) & 0xFFFFFFFF)
+
+
+def zlib_zeros(mib: int) -> bytes:
+    """A valid zlib stream of mib MiB of zeros (the Adler-32 of n zeros is (n mod 65521) << 16 | 1)."""
+    adler = ((mib * MIB) % 65521) << 16 | 1
+    return b"\x78\x9c" + deflate_zeros(mib) + struct.pack(">I", adler)
+
+
+def raw_deflate(data: bytes) -> bytes:
+    c = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return c.compress(data) + c.flush()
+
+
+def encoded(body: bytes, coding: str, ctype: str = "text/html; charset=utf-8"
+            ) -> Callable[[BaseHTTPRequestHandler, int], None]:  # fmt: skip
+    return lambda h, n: send(h, 200, body, ctype, headers={"Content-Encoding": coding})
+
+
+def encoding_routes() -> dict[str, Callable[[BaseHTTPRequestHandler, int], None]]:
+    """Content-Encoding, well-formed and hostile (the bombs decode to BOMB_MIB MiB)."""
+    feed = rss([("Talks", "/good/1", "enc-1")])
+    half = len(GOOD) // 2
+    return {
+        "/enc/gzip": encoded(gzip.compress(GOOD), "gzip"),
+        "/enc/x-gzip": encoded(gzip.compress(GOOD), "x-gzip"),
+        "/enc/deflate": encoded(zlib.compress(GOOD), "deflate"),
+        "/enc/raw-deflate": encoded(raw_deflate(GOOD), "deflate"),
+        "/enc/gzip-members": encoded(gzip.compress(GOOD[:half]) + gzip.compress(GOOD[half:]), "gzip"),
+        "/enc/gzip-gzip": encoded(gzip.compress(gzip.compress(GOOD)), "gzip, gzip"),
+        "/enc/feed": encoded(gzip.compress(feed), "GZIP", "application/rss+xml"),
+        "/enc/gzip-gzip-bomb": encoded(gzip.compress(gzip_zeros(BOMB_MIB)), "gzip, gzip"),
+        "/enc/deflate-gzip-bomb": encoded(gzip.compress(zlib_zeros(BOMB_MIB)), "deflate, gzip"),
+        "/enc/br-gzip": encoded(gzip.compress(b"\x0b\x02\x80hello\x03"), "br, gzip"),
+        "/enc/three": encoded(gzip.compress(gzip.compress(gzip.compress(GOOD))), "gzip, gzip, gzip"),
+        "/enc/zstd": encoded(b"\x28\xb5\x2f\xfd" + GOOD, "zstd"),
+        "/enc/corrupt": encoded(b"<html>not gzip at all</html>", "gzip"),
+    }
 
 
 def google_link(url: str) -> str:
@@ -165,6 +224,7 @@ def default_routes(site: FaultSite) -> dict[str, Callable[[BaseHTTPRequestHandle
         "/feed/main": lambda h, n: send(h, 200, main_feed(site), "application/rss+xml"),
         "/good/7": _page(PAGES["/good/4"]),
         **{path: _page(body) for path, body in PAGES.items()},
+        **encoding_routes(),
     }
 
 

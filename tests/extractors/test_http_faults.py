@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import resource
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 
@@ -10,7 +14,7 @@ import pytest
 from extractors.feeds import parse_feed
 from extractors.http import ClientConfig, Request, Response, fetch_many
 from extractors.netpolicy import parse_allow_list
-from tests.faultsite import METADATA, FaultSite, closed_port, serve_faults
+from tests.faultsite import GOOD, METADATA, FaultSite, closed_port, serve_faults
 
 CONFIG = ClientConfig("peacewire-test", timeout=2.0, retries=3, max_bytes=5_000_000, concurrency=8,
                       per_host=4, allow=parse_allow_list("127.0.0.0/8"))  # fmt: skip
@@ -139,3 +143,57 @@ def test_html_instead_of_a_feed_and_empty_feed(site: FaultSite) -> None:
     empty = parse_feed(get(site, "/feed/empty").body, site.url("/"))
     assert not html.ok and html.problem == "an HTML page, not a feed"
     assert empty.ok and empty.entries == ()
+
+
+def test_well_formed_encodings_decode_to_the_page(site: FaultSite) -> None:
+    paths = [
+        "/enc/gzip",
+        "/enc/x-gzip",
+        "/enc/deflate",
+        "/enc/raw-deflate",
+        "/enc/gzip-members",
+        "/enc/gzip-gzip",
+    ]
+    out = fetch_many([Request(site.url(p)) for p in paths], CONFIG)
+    assert [(r.outcome, r.body == GOOD) for r in out] == [("ok", True)] * len(paths), [r.error for r in out]
+    r = get(site, "/enc/feed")  # "Content-Encoding: GZIP": codings are case-insensitive
+    assert [e.title for e in parse_feed(r.body, site.url("/"), r.content_type).entries] == ["Talks"]
+
+
+@pytest.mark.parametrize(
+    ("path", "error"),
+    [
+        ("/enc/br-gzip", "unsupported Content-Encoding 'br'"),
+        ("/enc/zstd", "unsupported Content-Encoding 'zstd'"),
+        ("/enc/three", "3 content encodings (gzip, gzip, gzip): at most 2"),
+        ("/enc/corrupt", "corrupt gzip body"),
+    ],
+)
+def test_encodings_we_do_not_decode_are_refused_by_name(site: FaultSite, path: str, error: str) -> None:
+    before = site.hits[path]
+    r = get(site, path)
+    assert r.outcome == "fetch_error" and error in (r.error or ""), r.error
+    assert site.hits[path] == before + 1  # not retried: the same bytes would come back
+
+
+# Fetches in a child process whose address space is capped at 1 GiB: each bomb decodes to 2 GiB.
+CHILD = """
+import json, sys
+from extractors.http import ClientConfig, Request, fetch_many
+from extractors.netpolicy import parse_allow_list
+config = ClientConfig("t", 5.0, 0, 5_000_000, 1, 1, parse_allow_list("127.0.0.0/8"))
+print(json.dumps([[r.outcome, r.error] for r in fetch_many([Request(u) for u in sys.argv[1:]], config)]))
+"""
+
+
+def _address_space_1gib() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+def test_stacked_bombs_stop_at_the_cap_in_a_1gib_process(site: FaultSite) -> None:
+    paths = ["/enc/gzip-gzip-bomb", "/enc/deflate-gzip-bomb", "/gzip-bomb"]
+    run = subprocess.run([sys.executable, "-c", CHILD, *(site.url(p) for p in paths)], capture_output=True,
+                         text=True, timeout=120, preexec_fn=_address_space_1gib)  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    out = json.loads(run.stdout)
+    assert [o for o, _ in out] == ["too_large"] * 3 and all("larger than 5000000" in e for _, e in out)
