@@ -84,16 +84,50 @@ class Refused(Exception):
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
-async def _guard(url: str, config: ClientConfig) -> None:
-    """Raise Refused unless url is http(s) and every address its host resolves to is allowed."""
-    parts = urlsplit(url)
+def _split(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of url; httpx.InvalidURL when it cannot be parsed, Refused when not http(s)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535", a port that is no number
+        raise httpx.InvalidURL(f"{exc}: {url[:200]}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Refused(f"not an http(s) URL: {url[:200]}")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    infos = await asyncio.get_running_loop().getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
-    reason = refusal(parts.hostname, sorted({str(info[4][0]) for info in infos}), config.allow)
+    return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
+
+
+async def _resolve(host: str, port: int) -> list[str]:
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except UnicodeError as exc:  # a label over 63 characters, an empty label
+        raise httpx.InvalidURL(f"host name {host[:100]!r}: {exc}") from None
+    return sorted({str(info[4][0]) for info in infos})
+
+
+async def _guard(url: str, config: ClientConfig) -> None:
+    """Raise Refused unless url is http(s) and every address its host resolves to is allowed on its port."""
+    _, host, port = _split(url)
+    reason = refusal(host, await _resolve(host, port), port, config.allow)
     if reason:
         raise Refused(reason)
+
+
+async def _check_location(resp: httpx.Response) -> None:
+    """httpx parses a redirect's Location even when it does not follow it, and calls a bad one a protocol
+    error (which we would retry); it is the page's own error: InvalidURL, not retried."""
+    if resp.has_redirect_location:
+        location = resp.headers["location"]
+        try:
+            httpx.URL(location)
+        except httpx.InvalidURL as exc:
+            raise httpx.InvalidURL(f"redirect to {location[:200]!r}: {exc}") from None
+
+
+def _follow(url: str, location: str) -> str:
+    try:
+        return urljoin(url, location)
+    except ValueError as exc:
+        raise httpx.InvalidURL(f"redirect to {location[:200]!r}: {exc}") from None
 
 
 def _headers(req: Request, config: ClientConfig) -> dict[str, str]:
@@ -150,7 +184,7 @@ async def _once(client: httpx.AsyncClient, req: Request, config: ClientConfig) -
         async with client.stream("GET", url, headers=_headers(req, config)) as resp:
             status, h = resp.status_code, resp.headers
             if status in REDIRECTS and h.get("location"):
-                url = urljoin(url, h["location"])
+                url = _follow(url, h["location"])
                 continue
             if status == 304:
                 return Response(req.url, url, 304, "not_modified")
@@ -250,15 +284,25 @@ async def _polite(client: httpx.AsyncClient, host: Host, req: Request, config: C
         return await fetch_one(client, req, config)
 
 
+def _host_key(url: str) -> str:
+    """The host whose politeness limits apply; "" for a URL too broken to have one (it fails in _split)."""
+    try:
+        return host_of(url)
+    except ValueError:
+        return ""
+
+
 async def _fetch_all(requests: Sequence[Request], config: ClientConfig, robots: bool) -> list[Response]:
     overall = asyncio.Semaphore(config.concurrency)
     hosts: defaultdict[str, Host] = defaultdict(lambda: Host(config))
     timeout = httpx.Timeout(config.timeout)
-    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+    hooks = {"response": [_check_location]}
+    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False,
+                                 event_hooks=hooks) as client:  # fmt: skip
 
         async def run(req: Request) -> Response:
             async with overall:
-                return await _polite(client, hosts[host_of(req.url)], req, config, robots)
+                return await _polite(client, hosts[_host_key(req.url)], req, config, robots)
 
         return list(await asyncio.gather(*(run(r) for r in requests)))
 

@@ -85,8 +85,11 @@ class Settings(BaseSettings):
     # No completed run for this many hours (a daily schedule that stopped) is a condition.
     alert_run_gap_hours: int = Field(default=48, ge=1)
 
-    # Hosts and CIDR ranges that feed links may reach although private or loopback
-    # (comma-separated); empty: only public addresses (a hostile feed cannot reach your network).
+    # Hosts, addresses and CIDR ranges that feed links may reach although not public (comma-separated),
+    # each with an optional port that is then the only one allowed (127.0.0.1:8080, [::1]:8080,
+    # news.local:443, 10.0.0.0/8:443): allowing a local test site must not open every local service,
+    # such as the Prefect UI on :4200. Empty: only public addresses (a hostile feed cannot reach your
+    # network).
     allowed_hosts: str = ""
 
     # `make ui`: the local Prefect server's port on 127.0.0.1 (Prefect's own default).

@@ -27,6 +27,11 @@ from peacewire.devsite import running
 # tests assert the refusal) and a host whose links are only decoded, never fetched.
 METADATA = "169.254.169.254"
 PRIVATE = "10.0.0.1"
+# Special-purpose addresses that ipaddress-based checks took for public (redirect targets, never contacted).
+NOT_PUBLIC = {
+    "/to-cgnat-metadata": "100.100.100.200", "/to-cgnat": "100.64.0.1", "/to-pcp-anycast": "192.0.0.9",
+    "/to-site-local": "[fec0::1]", "/to-6to4-private": "[2002:a00:1::1]", "/to-ipv6-doc": "[3fff::1]",
+}  # fmt: skip
 GOOGLE_NEWS = "news.google.com"
 SITE = Path(__file__).resolve().parent / "fixtures" / "site" / "articles"
 GOOD = (SITE / "uk-talks.html").read_bytes()
@@ -168,6 +173,10 @@ def _slow_drip(h: BaseHTTPRequestHandler, n: int) -> None:
         pass
 
 
+def _redirect(location: str) -> Callable[[BaseHTTPRequestHandler, int], None]:
+    return lambda h, n: send(h, 302, headers={"Location": location})
+
+
 def _page(body: bytes) -> Callable[[BaseHTTPRequestHandler, int], None]:
     return lambda h, n: send(h, 200, body)
 
@@ -203,6 +212,10 @@ def default_routes(site: FaultSite) -> dict[str, Callable[[BaseHTTPRequestHandle
             h, 302, headers={"Location": f"http://{METADATA}/latest/meta-data/"}
         ),
         "/to-file": lambda h, n: send(h, 302, headers={"Location": "file:///etc/passwd"}),
+        **{path: _redirect(f"http://{host}/latest/meta-data/") for path, host in NOT_PUBLIC.items()},
+        "/to-bad-ipv6": _redirect("http://[::1/page"),
+        "/to-bad-port": _redirect("http://127.0.0.1:99999/page"),
+        "/to-long-label": _redirect("http://" + "a" * 64 + ".example/page"),
         "/redirect-good": lambda h, n: send(h, 301, headers={"Location": "/good/2"}),
         "/huge": lambda h, n: send(h, 200, b"<p>" + b"a" * 6_000_000 + b"</p>"),
         "/gzip-bomb": lambda h, n: send(h, 200, bomb, headers={"Content-Encoding": "gzip"}),
@@ -249,6 +262,14 @@ def serve_faults() -> Iterator[FaultSite]:
     with running(Handler) as base:
         site.base = base
         yield site
+
+
+@contextmanager
+def local_service() -> Iterator[FaultSite]:
+    """Another server on 127.0.0.1, standing for a local service (the Prefect UI on :4200): counts hits."""
+    with serve_faults() as service:
+        service.routes = {"/": lambda h, n: send(h, 200, b"local service")}
+        yield service
 
 
 def closed_port() -> int:

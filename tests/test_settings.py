@@ -57,3 +57,9 @@ FEED = '[[feeds]]\nid = "a"\nurl = "https://news.example.com/rss"\noutlet = "X"\
 def test_feed_list_errors_name_the_line(text: str, message: str) -> None:
     with pytest.raises(FeedListError, match=message):
         parse_feed_list(text, "feeds.toml")
+
+
+def test_the_allow_list_takes_ports_and_names_a_bad_one() -> None:
+    assert load_settings({"PEACEWIRE_ALLOWED_HOSTS": "127.0.0.1:8080, [::1]:8080"}).allowed_hosts
+    with pytest.raises(SettingsError, match="PEACEWIRE_ALLOWED_HOSTS: .*not a port .*127.0.0.1:99999"):
+        load_settings({"PEACEWIRE_ALLOWED_HOSTS": "127.0.0.1:99999"})

@@ -14,7 +14,16 @@ import pytest
 from extractors.feeds import parse_feed
 from extractors.http import ClientConfig, Request, Response, fetch_many
 from extractors.netpolicy import parse_allow_list
-from tests.faultsite import GOOD, METADATA, FaultSite, closed_port, serve_faults
+from tests.faultsite import (
+    GOOD,
+    METADATA,
+    NOT_PUBLIC,
+    FaultSite,
+    closed_port,
+    local_service,
+    send,
+    serve_faults,
+)  # fmt: skip
 
 CONFIG = ClientConfig("peacewire-test", timeout=2.0, retries=3, max_bytes=5_000_000, concurrency=8,
                       per_host=4, allow=parse_allow_list("127.0.0.0/8"))  # fmt: skip
@@ -197,3 +206,54 @@ def test_stacked_bombs_stop_at_the_cap_in_a_1gib_process(site: FaultSite) -> Non
     assert run.returncode == 0, run.stderr[-2000:]
     out = json.loads(run.stdout)
     assert [o for o, _ in out] == ["too_large"] * 3 and all("larger than 5000000" in e for _, e in out)
+
+
+@pytest.mark.parametrize(("path", "host"), sorted(NOT_PUBLIC.items()))
+def test_redirects_to_special_purpose_addresses_are_refused(site: FaultSite, path: str, host: str) -> None:
+    r = get(site, path)  # allow-list 127.0.0.0/8: these are refused by the registries, before any connection
+    assert r.outcome == "blocked" and f"non-public address {host.strip('[]')}" in (r.error or ""), r.error
+
+
+@pytest.mark.parametrize(
+    ("path", "error"),
+    [
+        ("/to-bad-ipv6", "redirect to 'http://[::1/page'"),
+        ("/to-bad-port", "Port out of range"),
+        ("/to-long-label", "too long"),
+    ],
+)
+def test_a_malformed_redirect_is_a_fetch_error_not_a_crash(site: FaultSite, path: str, error: str) -> None:
+    before = site.hits[path]
+    r = get(site, path)
+    assert r.outcome == "fetch_error" and "InvalidURL" in (r.error or "") and error in (r.error or ""), (
+        r.error
+    )
+    assert site.hits[path] == before + 1  # not retried
+
+
+def _port(site: FaultSite) -> int:
+    return int(site.base.rsplit(":", 1)[1])
+
+
+def test_an_allowed_address_with_a_port_reaches_that_port_only(site: FaultSite) -> None:
+    with local_service() as service:  # stands for the Prefect UI on :4200
+        site.routes["/to-service"] = lambda h, n: send(h, 302, headers={"Location": service.url("/")})
+        only_site = ClientConfig("t", 2.0, 0, 5_000_000, 4, 4, parse_allow_list(f"127.0.0.1:{_port(site)}"))
+        ok, redirected, direct = fetch_many(
+            [Request(site.url("/good/1")), Request(site.url("/to-service")), Request(service.url("/"))],
+            only_site,
+        )
+        assert ok.outcome == "ok"
+        assert redirected.outcome == direct.outcome == "blocked" and service.hits["/"] == 0
+        assert f"non-public address 127.0.0.1, port {_port(service)}" in (redirected.error or "")
+
+
+def test_a_host_name_with_a_port_is_allowed_by_name_and_checked_by_dns_answer(site: FaultSite) -> None:
+    url = f"http://localhost:{_port(site)}/good/1"
+    by_name = ClientConfig("t", 2.0, 0, 5_000_000, 4, 4, parse_allow_list(f"localhost:{_port(site)}"))
+    other_port = ClientConfig("t", 2.0, 0, 5_000_000, 4, 4, parse_allow_list(f"localhost:{_port(site) + 1}"))
+    assert fetch_many([Request(url)], by_name)[0].outcome == "ok"
+    refused = fetch_many([Request(url)], other_port)[0]  # localhost resolves to 127.0.0.1: not public
+    assert refused.outcome == "blocked" and "localhost resolves to non-public address 127.0.0.1" in (
+        refused.error or ""
+    )
