@@ -56,6 +56,14 @@ class Settings(BaseSettings):
     per_host_concurrency: int = Field(default=2, ge=1)
     # At least this many seconds between two requests to one host (robots.txt Crawl-delay may ask more).
     host_delay: float = Field(default=1.0, ge=0)
+    # Seconds of fetching one host may take in a run (its feed and pages, retries, backoff and Crawl-delay
+    # waits included). One dripping or silent URL costs up to 3 x 60 s, and a host's URLs queue behind each
+    # other, so one bad host used to hold a daily run for many minutes (6 min 54 s for 3 URLs); 3 minutes
+    # still lets a well-behaved host give ~180 pages at the 1 s spacing. What does not fit is `deferred`.
+    fetch_host_budget: float = Field(default=180.0, gt=0)
+    # Seconds of fetching a whole run may take (every feed and page, hosts in parallel): a run that meets
+    # many bad hosts in turn still ends within ~20 minutes; what does not fit is `deferred` to the next run.
+    fetch_run_budget: float = Field(default=1200.0, gt=0)
 
     # Pages are processed in batches: one set of tasks and one load transaction per batch.
     batch_size: int = Field(default=200, ge=1)

@@ -173,6 +173,11 @@ def _slow_drip(h: BaseHTTPRequestHandler, n: int) -> None:
         pass
 
 
+def _silent(h: BaseHTTPRequestHandler, n: int) -> None:
+    """Accept the request and never answer (a hung backend): only a read timeout ends it."""
+    time.sleep(20)
+
+
 def _redirect(location: str) -> Callable[[BaseHTTPRequestHandler, int], None]:
     return lambda h, n: send(h, 302, headers={"Location": location})
 
@@ -220,6 +225,7 @@ def default_routes(site: FaultSite) -> dict[str, Callable[[BaseHTTPRequestHandle
         "/huge": lambda h, n: send(h, 200, b"<p>" + b"a" * 6_000_000 + b"</p>"),
         "/gzip-bomb": lambda h, n: send(h, 200, bomb, headers={"Content-Encoding": "gzip"}),
         "/slow": _slow_drip,
+        "/silent": _silent,
         "/feed/laughs": lambda h, n: send(h, 200, BILLION_LAUGHS, "application/rss+xml"),
         "/feed/truncated": lambda h, n: send(
             h, 200, rss([("A", "/good/1", "t1")])[:-40], "application/rss+xml"

@@ -61,5 +61,5 @@ def test_feed_list_errors_name_the_line(text: str, message: str) -> None:
 
 def test_the_allow_list_takes_ports_and_names_a_bad_one() -> None:
     assert load_settings({"PEACEWIRE_ALLOWED_HOSTS": "127.0.0.1:8080, [::1]:8080"}).allowed_hosts
-    with pytest.raises(SettingsError, match="PEACEWIRE_ALLOWED_HOSTS: .*not a port .*127.0.0.1:99999"):
+    with pytest.raises(SettingsError, match=r"PEACEWIRE_ALLOWED_HOSTS: .*not a port .*127\.0\.0\.1:99999"):
         load_settings({"PEACEWIRE_ALLOWED_HOSTS": "127.0.0.1:99999"})

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from extractors.feeds import parse_feed
-from extractors.http import ClientConfig, Request, Response, fetch_many
+from extractors.http import Budget, ClientConfig, Request, Response, fetch_many
 from extractors.netpolicy import parse_allow_list
 from tests.faultsite import (
     GOOD,
@@ -257,3 +257,69 @@ def test_a_host_name_with_a_port_is_allowed_by_name_and_checked_by_dns_answer(si
     assert refused.outcome == "blocked" and "localhost resolves to non-public address 127.0.0.1" in (
         refused.error or ""
     )
+
+
+LOCAL = parse_allow_list("127.0.0.0/8")
+
+
+def test_dripping_and_silent_hosts_are_deferred_within_their_host_budget(site: FaultSite) -> None:
+    """127.0.0.1, localhost and 127.1 are three hosts to the client (one server): drip, silent, good."""
+    port, budget = _port(site), Budget(host_seconds=3.0)
+    config = ClientConfig("t", 1.0, 3, 5_000_000, 8, 2, LOCAL, total_timeout=60.0, budget=budget)
+    urls = [f"http://127.0.0.1:{port}/slow"] * 3 + [f"http://localhost:{port}/silent"] * 2
+    out = fetch_many([Request(u) for u in [*urls, f"http://127.1:{port}/good/1"]], config)
+    assert [r.outcome for r in out] == ["deferred"] * 5 + ["ok"], [r.error for r in out]
+    assert "the host budget (3 s of fetching per run) for 127.0.0.1 is spent: deferred after" in (
+        out[0].error or ""
+    )
+    assert "for localhost is spent: deferred after" in (out[3].error or "")
+    assert (out[2].error or "").endswith("deferred before it started")  # queued behind the two drips
+    # The budget is per run: a later call (the next batch) starts nothing on the spent host.
+    hits = site.hits["/good/2"]
+    later = fetch_many(
+        [Request(f"http://127.0.0.1:{port}/good/2"), Request(f"http://127.0.1:{port}/good/2")], config
+    )
+    assert [r.outcome for r in later] == ["deferred", "ok"] and site.hits["/good/2"] == hits + 1
+    assert (later[0].error or "").endswith("deferred before it started")
+
+
+def test_retries_and_backoff_count_against_the_host_budget(site: FaultSite) -> None:
+    before = site.hits["/error500"]
+    config = ClientConfig("t", 2.0, 3, 5_000_000, 1, 1, LOCAL, budget=Budget(host_seconds=1.0))
+    r = get(site, "/error500", config)  # 4 attempts with 0.5 + 1 + 2 s of backoff do not fit in 1 s
+    assert (
+        r.outcome == "deferred"
+        and "host budget (1 s" in (r.error or "")
+        and site.hits["/error500"] - before < 4
+    )
+
+
+def test_the_run_budget_spans_hosts_and_defers_what_cannot_start(site: FaultSite) -> None:
+    port, budget = _port(site), Budget(run_seconds=3.0)
+    config = ClientConfig("t", 2.0, 0, 5_000_000, 8, 8, LOCAL, host_delay=2.0, budget=budget)
+    out = fetch_many([Request(f"http://127.0.0.1:{port}/good/{i}") for i in (1, 2, 3, 4)], config)
+    assert [r.outcome for r in out] == ["ok", "ok", "deferred", "deferred"], [r.error for r in out]
+    assert (out[2].error or "") == "the run's fetch budget (3 s) is spent: deferred before it started"
+    # The call took ~2 s; the run's last second goes to a drip on another host, then nothing starts.
+    drip = fetch_many([Request(f"http://localhost:{port}/slow")], config)[0]
+    assert drip.outcome == "deferred" and "run's fetch budget (3 s) is spent: deferred after" in (
+        drip.error or ""
+    )
+    last = fetch_many([Request(f"http://127.1:{port}/good/1")], config)[0]
+    assert last.outcome == "deferred" and (last.error or "").endswith("deferred before it started")
+
+
+def test_crawl_delay_waits_count_against_the_host_budget(site: FaultSite) -> None:
+    config = ClientConfig("t", 2.0, 0, 5_000_000, 8, 8, LOCAL, budget=Budget(host_seconds=0.8))
+    out = fetch_many([Request(site.url(f"/good/{i}")) for i in (1, 2, 3, 4)], config, robots=True)
+    assert out[0].outcome == "ok" and out[1].outcome in ("ok", "deferred")  # starts at 0 and 0.5 s
+    assert [r.outcome for r in out[2:]] == ["deferred", "deferred"]  # Crawl-delay 0.5: at 1.0 and 1.5 s
+    assert all((r.error or "").endswith("deferred before it started") for r in out[2:])
+
+
+def test_one_hosts_queue_does_not_hold_the_global_slots(site: FaultSite) -> None:
+    port = _port(site)
+    config = ClientConfig("t", 2.0, 0, 5_000_000, 2, 1, LOCAL, budget=Budget(run_seconds=2.0))
+    reqs = [Request(f"http://127.0.0.1:{port}/slow")] * 3 + [Request(f"http://localhost:{port}/good/1")]
+    out = fetch_many(reqs, config)  # 2 global slots: the drip's queued requests must not take the second
+    assert [r.outcome for r in out] == ["deferred", "deferred", "deferred", "ok"], [r.error for r in out]
