@@ -314,6 +314,10 @@ class Host:
 
 
 async def _robots(client: httpx.AsyncClient, url: str, config: ClientConfig) -> Robots:
+    try:
+        _split(url)
+    except (httpx.InvalidURL, Refused):
+        return ALLOW_ALL  # no robots.txt to ask for: the page's own fetch says what is wrong with its URL
     parts = urlsplit(url)
     robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
     small = replace(config, max_bytes=500_000, retries=0)

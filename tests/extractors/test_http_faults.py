@@ -231,6 +231,19 @@ def test_a_malformed_redirect_is_a_fetch_error_not_a_crash(site: FaultSite, path
     assert site.hits[path] == before + 1  # not retried
 
 
+def test_malformed_urls_are_fetch_errors_with_robots_too() -> None:
+    urls = [
+        "http://[::1/",
+        "http://127.0.0.1:99999/",
+        "http://127.0.0.1:abc/",
+        "http://" + "a" * 64 + ".example/",
+    ]
+    out = fetch_many([Request(u) for u in urls], CONFIG, robots=True)
+    assert [r.outcome for r in out] == ["fetch_error"] * 4 and all(
+        "InvalidURL" in (r.error or "") for r in out
+    )
+
+
 def _port(site: FaultSite) -> int:
     return int(site.base.rsplit(":", 1)[1])
 
