@@ -2,8 +2,9 @@
 
 * a global concurrency limit and one per host;
 * timeouts, at most 5 redirects (followed here, each hop checked), http/https only;
-* no private, loopback, link-local or metadata address, by URL or by DNS answer,
-  unless the allow-list names it (extractors/netpolicy.py);
+* only globally reachable addresses (IANA's special-purpose registries), checked on the URL literal,
+  every DNS answer and every redirect hop, unless the allow-list names it, on its port if it gives one
+  (extractors/netpolicy.py); a URL that cannot be parsed is a fetch_error, never an exception;
 * bodies read raw and decoded here in bounded steps (gzip/deflate, at most 2 layers, other codings
   refused: extractors/decompress.py), cut at a maximum size as they decode (outcome ``too_large``);
 * retries with exponential backoff and jitter on connection errors, timeouts,
@@ -11,7 +12,7 @@
 * conditional GET (If-None-Match / If-Modified-Since) when validators are given;
 * a time budget per run and per host (Budget, shared by every fetch_many of a run): waiting for a
   host's turn (Crawl-delay), its robots.txt, retries and backoff all count, and a request that cannot
-  start or finish within it ends as ``deferred`` with the reason, for the next run to pick up.
+  start or finish within it ends as ``deferred`` with the reason, never dropped.
 """
 
 from __future__ import annotations
@@ -350,7 +351,7 @@ async def _budgeted(client: httpx.AsyncClient, host: Host, req: Request, config:
     if left <= 0:
         return _deferred(req, host.reason, None)
     try:
-        async with asyncio.timeout(left) as limit:
+        async with asyncio.timeout(left if math.isfinite(left) else None) as limit:
             return await _polite(client, host, req, config, robots)
     except TimeoutError:
         if not limit.expired():
