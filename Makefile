@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: help install run demo test check lint typecheck eval bench bench-dedup bench-dedup-scale clean serve ui ui-stop
+.PHONY: help install run demo test check lint typecheck eval bench bench-dedup bench-dedup-scale bench-faults clean serve ui ui-stop
 
 help:
 	@echo "make run     create .venv, install, run one ingest (seeds + default feeds)"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench   throughput / memory benchmark on ../shared/benchmarks"
 	@echo "make bench-dedup   dedup precision / recall per kind of copy"
 	@echo "make bench-dedup-scale   the dedup index at 100,000 and 1,000,000 synthetic articles (~10 min)"
+	@echo "make bench-faults   peak memory against stacked gzip bombs, wall time of a drip/hang probe (~6 min)"
 	@echo "make serve   serve the deployments (daily ingest: cron from PEACEWIRE_CRON)"
 	@echo "make ui      start a local Prefect server + UI on 127.0.0.1:4200; later runs report to it"
 	@echo "make ui-stop stop it"
@@ -66,6 +67,9 @@ bench-dedup: $(STAMP)
 
 bench-dedup-scale: $(STAMP)
 	$(BIN)/python -m bench.dedup_scale
+
+bench-faults: $(STAMP)
+	$(BIN)/python -m bench.faults
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.pipeline --shared $(SHARED)

@@ -2,21 +2,26 @@
 
 * a global concurrency limit and one per host;
 * timeouts, at most 5 redirects (followed here, each hop checked), http/https only;
-* no private, loopback, link-local or metadata address, by URL or by DNS answer,
-  unless the allow-list names it (extractors/netpolicy.py);
-* bodies read in chunks and cut at a maximum size (outcome ``too_large``);
+* only globally reachable addresses (IANA's special-purpose registries), checked on the URL literal,
+  every DNS answer and every redirect hop, unless the allow-list names it, on its port if it gives one
+  (extractors/netpolicy.py); a URL that cannot be parsed is a fetch_error, never an exception;
+* bodies read raw and decoded here in bounded steps (gzip/deflate, at most 2 layers, other codings
+  refused: extractors/decompress.py), cut at a maximum size as they decode (outcome ``too_large``);
 * retries with exponential backoff and jitter on connection errors, timeouts,
   408/429/5xx, honouring Retry-After up to a cap;
-* conditional GET (If-None-Match / If-Modified-Since) when validators are given.
+* conditional GET (If-None-Match / If-Modified-Since) when validators are given;
+* a time budget per run and per host (Budget, shared by every fetch_many of a run): waiting for a
+  host's turn (Crawl-delay), its robots.txt, retries and backoff all count, and a request that cannot
+  start or finish within it ends as ``deferred`` with the reason, never dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import socket
 import time
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
@@ -24,6 +29,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from extractors import decompress
 from extractors.netpolicy import AllowList, refusal
 from extractors.robots import ALLOW_ALL, DISALLOW_ALL, Robots, parse_robots
 from extractors.urls import host_of
@@ -41,6 +47,32 @@ class Request:
     last_modified: str | None = None
 
 
+class Budget:
+    """Seconds of fetching a run may spend in all, and on any one host; one object per run, shared by its
+    fetch_many calls (feeds, then each batch of pages), which charge it as they end. A plain class: Prefect
+    passes it to tasks as it is (a dataclass could be rebuilt field by field, losing the charges)."""
+
+    def __init__(self, run_seconds: float = math.inf, host_seconds: float = math.inf) -> None:
+        self.run_seconds, self.host_seconds = run_seconds, host_seconds
+        self.run_spent = 0.0
+        self.host_spent: dict[str, float] = {}
+
+    def run_end(self, now: float) -> float:
+        return now + max(0.0, self.run_seconds - self.run_spent)
+
+    def host_end(self, host: str, now: float, run_end: float) -> tuple[float, str]:
+        """When work on host must stop in this call, and why."""
+        end = now + max(0.0, self.host_seconds - self.host_spent.get(host, 0.0))
+        if end < run_end:
+            return end, f"the host budget ({self.host_seconds:g} s of fetching per run) for {host} is spent"
+        return run_end, f"the run's fetch budget ({self.run_seconds:g} s) is spent"
+
+    def charge(self, run_seconds: float, hosts: dict[str, float]) -> None:
+        self.run_spent += run_seconds
+        for host, seconds in hosts.items():
+            self.host_spent[host] = self.host_spent.get(host, 0.0) + seconds
+
+
 @dataclass(frozen=True)
 class ClientConfig:
     user_agent: str
@@ -52,6 +84,7 @@ class ClientConfig:
     allow: AllowList = field(default_factory=AllowList)
     total_timeout: float = 60.0  # a slow drip must not hold a run: whole request, redirects included
     host_delay: float = 0.0  # seconds between request starts on one host (robots Crawl-delay may raise it)
+    budget: Budget = field(default_factory=Budget, compare=False)  # unlimited unless the run passes its own
 
 
 @dataclass(frozen=True)
@@ -59,7 +92,7 @@ class Response:
     url: str
     final_url: str | None
     status: int | None
-    outcome: str  # 'ok' | 'not_modified' | 'fetch_error' | 'too_large' | 'blocked'
+    outcome: str  # 'ok' | 'not_modified' | 'fetch_error' | 'too_large' | 'blocked' | 'deferred'
     body: bytes = field(default=b"", repr=False)
     content_type: str | None = None
     etag: str | None = None
@@ -82,16 +115,50 @@ class Refused(Exception):
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
-async def _guard(url: str, config: ClientConfig) -> None:
-    """Raise Refused unless url is http(s) and every address its host resolves to is allowed."""
-    parts = urlsplit(url)
+def _split(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of url; httpx.InvalidURL when it cannot be parsed, Refused when not http(s)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535", a port that is no number
+        raise httpx.InvalidURL(f"{exc}: {url[:200]}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Refused(f"not an http(s) URL: {url[:200]}")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    infos = await asyncio.get_running_loop().getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
-    reason = refusal(parts.hostname, sorted({str(info[4][0]) for info in infos}), config.allow)
+    return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
+
+
+async def _resolve(host: str, port: int) -> list[str]:
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except UnicodeError as exc:  # a label over 63 characters, an empty label
+        raise httpx.InvalidURL(f"host name {host[:100]!r}: {exc}") from None
+    return sorted({str(info[4][0]) for info in infos})
+
+
+async def _guard(url: str, config: ClientConfig) -> None:
+    """Raise Refused unless url is http(s) and every address its host resolves to is allowed on its port."""
+    _, host, port = _split(url)
+    reason = refusal(host, await _resolve(host, port), port, config.allow)
     if reason:
         raise Refused(reason)
+
+
+async def _check_location(resp: httpx.Response) -> None:
+    """httpx parses a redirect's Location even when it does not follow it, and calls a bad one a protocol
+    error (which we would retry); it is the page's own error: InvalidURL, not retried."""
+    if resp.has_redirect_location:
+        location = resp.headers["location"]
+        try:
+            httpx.URL(location)
+        except httpx.InvalidURL as exc:
+            raise httpx.InvalidURL(f"redirect to {location[:200]!r}: {exc}") from None
+
+
+def _follow(url: str, location: str) -> str:
+    try:
+        return urljoin(url, location)
+    except ValueError as exc:
+        raise httpx.InvalidURL(f"redirect to {location[:200]!r}: {exc}") from None
 
 
 def _headers(req: Request, config: ClientConfig) -> dict[str, str]:
@@ -122,13 +189,23 @@ def _backoff(attempt: int) -> float:
 
 
 async def _read(resp: httpx.Response, limit: int) -> bytes:
-    chunks, size = [], 0
-    async for chunk in resp.aiter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise TooLarge(f"body larger than {limit} bytes")
-        chunks.append(chunk)
+    """The body, decoded by us in bounded steps (httpx would inflate a whole network chunk at once);
+    the cap applies to the bytes on the wire and to the decoded bytes as they are produced."""
+    decoder = decompress.decoder(resp.headers.get("content-encoding"))
+    chunks: list[bytes] = []
+    wire = size = 0
+    async for raw in resp.aiter_raw():
+        wire = _within(wire + len(raw), limit)
+        for piece in decoder.feed(raw):
+            size = _within(size + len(piece), limit)
+            chunks.append(piece)
     return b"".join(chunks)
+
+
+def _within(size: int, limit: int) -> int:
+    if size > limit:
+        raise TooLarge(f"body larger than {limit} bytes")
+    return size
 
 
 async def _once(client: httpx.AsyncClient, req: Request, config: ClientConfig) -> Response:
@@ -138,7 +215,7 @@ async def _once(client: httpx.AsyncClient, req: Request, config: ClientConfig) -
         async with client.stream("GET", url, headers=_headers(req, config)) as resp:
             status, h = resp.status_code, resp.headers
             if status in REDIRECTS and h.get("location"):
-                url = urljoin(url, h["location"])
+                url = _follow(url, h["location"])
                 continue
             if status == 304:
                 return Response(req.url, url, 304, "not_modified")
@@ -182,6 +259,8 @@ async def _attempt(client: httpx.AsyncClient, req: Request, config: ClientConfig
         return Response(req.url, None, None, "fetch_error", error=message), True
     except TooLarge as exc:
         return _error(req, "too_large", exc), False
+    except decompress.DecodeError as exc:
+        return Response(req.url, None, None, "fetch_error", error=str(exc)), False
     except Refused as exc:
         return Response(req.url, None, None, "blocked", error=str(exc)), False
     except socket.gaierror as exc:
@@ -191,21 +270,38 @@ async def _attempt(client: httpx.AsyncClient, req: Request, config: ClientConfig
 
 
 class Host:
-    """Per-host politeness: a concurrency limit, spacing between request starts, robots.txt."""
+    """Per-host politeness (a concurrency limit, spacing between request starts, robots.txt) and the
+    host's share of the budget: its clock starts when its first request of this call gets to work."""
 
-    def __init__(self, config: ClientConfig) -> None:
+    def __init__(self, name: str, config: ClientConfig, run_end: float) -> None:
+        self.name, self.budget, self.run_end = name, config.budget, run_end
         self.slots = asyncio.Semaphore(config.per_host)
         self.lock = asyncio.Lock()
         self.next_start = 0.0
         self.delay = config.host_delay
         self.robots: Robots | None = None
+        self.first: float | None = None
+        self.last = 0.0
+        self.deadline, self.reason = math.inf, ""
 
-    async def turn(self) -> None:
+    def touch(self) -> float:
+        """Seconds left for this host (its clock starts at the first call)."""
+        now = time.monotonic()
+        if self.first is None:
+            self.first = now
+            self.deadline, self.reason = self.budget.host_end(self.name, now, self.run_end)
+        return self.deadline - now
+
+    async def turn(self) -> bool:
+        """Wait for this host's next start; False, without waiting, when it falls past the budget."""
         async with self.lock:
             now = time.monotonic()
             start = max(now, self.next_start)
+            if start >= self.deadline:
+                return False
             self.next_start = start + self.delay
         await asyncio.sleep(start - now)
+        return True
 
     async def rules(self, client: httpx.AsyncClient, url: str, config: ClientConfig) -> Robots:
         async with self.lock:
@@ -214,8 +310,15 @@ class Host:
                 self.delay = max(self.delay, self.robots.crawl_delay)
             return self.robots
 
+    def spent(self) -> float:
+        return 0.0 if self.first is None else max(0.0, self.last - self.first)
+
 
 async def _robots(client: httpx.AsyncClient, url: str, config: ClientConfig) -> Robots:
+    try:
+        _split(url)
+    except (httpx.InvalidURL, Refused):
+        return ALLOW_ALL  # no robots.txt to ask for: the page's own fetch says what is wrong with its URL
     parts = urlsplit(url)
     robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
     small = replace(config, max_bytes=500_000, retries=0)
@@ -227,26 +330,64 @@ async def _robots(client: httpx.AsyncClient, url: str, config: ClientConfig) -> 
     return ALLOW_ALL  # 4xx or no answer: no rules
 
 
+def _deferred(req: Request, reason: str, started: float | None) -> Response:
+    when = "before it started" if started is None else f"after {time.monotonic() - started:.1f} s"
+    return Response(req.url, None, None, "deferred", error=f"{reason}: deferred {when}", attempts=0)
+
+
 async def _polite(client: httpx.AsyncClient, host: Host, req: Request, config: ClientConfig,
                   robots: bool) -> Response:  # fmt: skip
-    async with host.slots:
-        if robots and not (await host.rules(client, req.url, config)).allows(req.url):
-            return Response(req.url, None, None, "blocked", error="disallowed by robots.txt")
-        await host.turn()
-        return await fetch_one(client, req, config)
+    if robots and not (await host.rules(client, req.url, config)).allows(req.url):
+        return Response(req.url, None, None, "blocked", error="disallowed by robots.txt")
+    if not await host.turn():
+        return _deferred(req, host.reason, None)
+    return await fetch_one(client, req, config)
+
+
+async def _budgeted(client: httpx.AsyncClient, host: Host, req: Request, config: ClientConfig,
+                    robots: bool) -> Response:  # fmt: skip
+    """_polite within the host's budget: cut at its deadline, never started past it."""
+    left, started = host.touch(), time.monotonic()
+    if left <= 0:
+        return _deferred(req, host.reason, None)
+    try:
+        async with asyncio.timeout(left if math.isfinite(left) else None) as limit:
+            return await _polite(client, host, req, config, robots)
+    except TimeoutError:
+        if not limit.expired():
+            raise
+        return _deferred(req, host.reason, started)
+    finally:
+        host.last = max(host.last, time.monotonic())
+
+
+def _host_key(url: str) -> str:
+    """The host whose politeness limits apply; "" for a URL too broken to have one (it fails in _split)."""
+    try:
+        return host_of(url)
+    except ValueError:
+        return ""
 
 
 async def _fetch_all(requests: Sequence[Request], config: ClientConfig, robots: bool) -> list[Response]:
     overall = asyncio.Semaphore(config.concurrency)
-    hosts: defaultdict[str, Host] = defaultdict(lambda: Host(config))
+    start = time.monotonic()
+    run_end = config.budget.run_end(start)
+    hosts = {key: Host(key, config, run_end) for key in {_host_key(r.url) for r in requests}}
     timeout = httpx.Timeout(config.timeout)
-    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+    hooks = {"response": [_check_location]}
+    try:
+        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False,
+                                     event_hooks=hooks) as client:  # fmt: skip
 
-        async def run(req: Request) -> Response:
-            async with overall:
-                return await _polite(client, hosts[host_of(req.url)], req, config, robots)
+            async def run(req: Request) -> Response:
+                host = hosts[_host_key(req.url)]
+                async with host.slots, overall:  # host first: one host's queue must not hold global slots
+                    return await _budgeted(client, host, req, config, robots)
 
-        return list(await asyncio.gather(*(run(r) for r in requests)))
+            return list(await asyncio.gather(*(run(r) for r in requests)))
+    finally:
+        config.budget.charge(time.monotonic() - start, {k: h.spent() for k, h in hosts.items() if h.first})
 
 
 def fetch_many(requests: Sequence[Request], config: ClientConfig, robots: bool = False) -> list[Response]:

@@ -32,11 +32,16 @@ from warehouse.db import migrate, opened
 from warehouse.lock import ingest_lock
 
 
-def client_config(s: Settings, max_bytes: int) -> http.ClientConfig:
+def client_config(s: Settings, max_bytes: int, budget: http.Budget) -> http.ClientConfig:
     return http.ClientConfig(s.user_agent, s.http_timeout, s.http_retries, max_bytes,
                              s.fetch_concurrency, s.per_host_concurrency,
                              parse_allow_list(s.allowed_hosts), s.http_total_timeout,
-                             s.host_delay)  # fmt: skip
+                             s.host_delay, budget)  # fmt: skip
+
+
+def fetch_budget(s: Settings) -> http.Budget:
+    """One per run: the feeds and every batch of pages draw on it."""
+    return http.Budget(s.fetch_run_budget, s.fetch_host_budget)
 
 
 @task(name="prepare-warehouse", cache_policy=NO_CACHE, persist_result=False)
@@ -67,9 +72,11 @@ def read_seeds(s: Settings) -> list[Item]:
 
 
 @task(name="fetch-feeds", cache_policy=NO_CACHE, persist_result=False)
-def fetch_feeds(s: Settings, feeds: Sequence[FeedConfig], state: stages.FeedState) -> list[http.Response]:
+def fetch_feeds(
+    s: Settings, feeds: Sequence[FeedConfig], state: stages.FeedState, budget: http.Budget
+) -> list[http.Response]:
     requests = stages.feed_requests(feeds, state)
-    return http.fetch_many(requests, client_config(s, s.max_feed_bytes))
+    return http.fetch_many(requests, client_config(s, s.max_feed_bytes, budget))
 
 
 @task(name="parse-feeds", cache_policy=NO_CACHE, persist_result=False)
@@ -103,8 +110,8 @@ def record_entries(s: Settings, selection: stages.Selection, run_id: str) -> Cou
 
 
 @task(name="fetch-pages", cache_policy=NO_CACHE, persist_result=False)
-def fetch_pages(s: Settings, items: Sequence[Item]) -> list[Any]:
-    return stages.fetch_pages(items, client_config(s, s.max_page_bytes))
+def fetch_pages(s: Settings, items: Sequence[Item], budget: http.Budget) -> list[Any]:
+    return stages.fetch_pages(items, client_config(s, s.max_page_bytes, budget))
 
 
 @task(name="archive-pages", cache_policy=NO_CACHE, persist_result=False)
@@ -177,13 +184,13 @@ def new_run_id() -> str:
     return stages.now().strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
-def _ingest_batches(s: Settings, items: Sequence[Item], summary: RunSummary) -> None:
+def _ingest_batches(s: Settings, items: Sequence[Item], summary: RunSummary, budget: http.Budget) -> None:
     log = get_run_logger()
     pool = work.make_pool(s.workers) if len(items) >= s.pool_min_batch else None
     done = 0
     try:
         for n, batch in enumerate(batches(items, s.batch_size), start=1):
-            pages = archive_pages(s, fetch_pages(s, batch))
+            pages = archive_pages(s, fetch_pages(s, batch, budget))
             docs = dedup_batch(s, process_pages(s, pages, pool))
             summary.tally.update(load_batch(s, docs, summary.run_id))
             summary.labels.update(h.label for d in docs if d.tags for h in d.tags.labels)
@@ -214,7 +221,8 @@ def ingest(
         state = prepare_warehouse(s, feed_list, summary, version)
         seeds = read_seeds(s)
         due, not_due = stages.due_feeds(feed_list, state, force, summary.started_at)
-        polled = parse_feeds(due, fetch_feeds(s, due, state), state)
+        budget = fetch_budget(s)
+        polled = parse_feeds(due, fetch_feeds(s, due, state, budget), state)
         polled_results, selection = select_new(s, due, polled, limit)
         summary.feeds = polled_results + not_due
         summary.tally.update(record_entries(s, selection, summary.run_id))
@@ -223,8 +231,8 @@ def ingest(
                  len(due), summary.entries_seen, len(items), len(seeds))  # fmt: skip
         # Seeds first, in their own batches: they are the reference copies that
         # feed articles are de-duplicated against.
-        _ingest_batches(s, seeds, summary)
-        _ingest_batches(s, items, summary)
+        _ingest_batches(s, seeds, summary, budget)
+        _ingest_batches(s, items, summary, budget)
         summary.finished_at = stages.now()
         finish_run(s, summary, state, version, "completed")
     summary.conditions = check_conditions(s)

@@ -17,7 +17,9 @@ from extractors.urls import InvalidURL, canonical_url, url_key
 from flows.model import FeedResult, Page, Processed, RunSummary
 
 Columns = dict[str, list[Any]]
-FAILED = ("fetch_error", "too_large", "blocked", "not_a_feed")
+# A deferred feed (its fetch did not fit in the run's time budget) keeps its validators and is due again
+# soon, like a failure: it is not a success without entries.
+FAILED = ("fetch_error", "too_large", "blocked", "not_a_feed", "deferred")
 
 
 def columns(rows: Sequence[dict[str, Any]]) -> Columns:

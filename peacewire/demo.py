@@ -40,8 +40,6 @@ QUERIES = {
 
 
 def main() -> int:
-    # The demo site is on 127.0.0.1, which feed links may not reach by default.
-    os.environ.setdefault("PEACEWIRE_ALLOWED_HOSTS", "127.0.0.0/8")
     os.environ.setdefault("PEACEWIRE_HOST_DELAY", "0")  # our own local site: no need to space requests
     settings = load_settings()
     db = settings.data_dir / "demo.duckdb"
@@ -52,6 +50,8 @@ def main() -> int:
     from peacewire.prefect_api import prefect_api
 
     with serve(SITE) as site, prefect_api():
+        # The demo site is on 127.0.0.1, which feed links may not reach by default: allow its port only.
+        os.environ.setdefault("PEACEWIRE_ALLOWED_HOSTS", site.base.removeprefix("http://"))
         feeds = write_feed_list(site, settings.data_dir / "demo-feeds.toml", FEEDS)
         print(f"fixture site on {site.base}; warehouse {db}", file=sys.stderr)
         summary = ingest(feeds=str(feeds), db=str(db))

@@ -57,6 +57,14 @@ class Settings(BaseSettings):
     per_host_concurrency: int = Field(default=2, ge=1)
     # At least this many seconds between two requests to one host (robots.txt Crawl-delay may ask more).
     host_delay: float = Field(default=1.0, ge=0)
+    # Seconds of fetching one host may take in a run (its feed and pages, retries, backoff and Crawl-delay
+    # waits included). One dripping or silent URL costs up to 3 x 60 s, and a host's URLs queue behind each
+    # other, so one bad host used to hold a daily run for many minutes (6 min 54 s for 3 URLs); 3 minutes
+    # still lets a well-behaved host give ~180 pages at the 1 s spacing. What does not fit is `deferred`.
+    fetch_host_budget: float = Field(default=180.0, gt=0)
+    # Seconds of fetching a whole run may take (every feed and page, hosts in parallel): a run that meets
+    # many bad hosts in turn still ends within ~20 minutes; what does not fit is `deferred` to the next run.
+    fetch_run_budget: float = Field(default=1200.0, gt=0)
 
     # Pages are processed in batches: one set of tasks and one load transaction per batch.
     batch_size: int = Field(default=200, ge=1)
@@ -90,8 +98,11 @@ class Settings(BaseSettings):
     # a dead network, DNS or proxy looks like that, and no single feed's history would say so yet.
     alert_feed_failure_ratio: float = Field(default=0.5, gt=0, le=1)
 
-    # Hosts and CIDR ranges that feed links may reach although private or loopback
-    # (comma-separated); empty: only public addresses (a hostile feed cannot reach your network).
+    # Hosts, addresses and CIDR ranges that feed links may reach although not public (comma-separated),
+    # each with an optional port that is then the only one allowed (127.0.0.1:8080, [::1]:8080,
+    # news.local:443, 10.0.0.0/8:443): allowing a local test site must not open every local service,
+    # such as the Prefect UI on :4200. Empty: only public addresses (a hostile feed cannot reach your
+    # network).
     allowed_hosts: str = ""
 
     # `make ui`: the local Prefect server's port on 127.0.0.1 (Prefect's own default).

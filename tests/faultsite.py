@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import gzip
+import struct
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +27,11 @@ from peacewire.devsite import running
 # tests assert the refusal) and a host whose links are only decoded, never fetched.
 METADATA = "169.254.169.254"
 PRIVATE = "10.0.0.1"
+# Special-purpose addresses that ipaddress-based checks took for public (redirect targets, never contacted).
+NOT_PUBLIC = {
+    "/to-cgnat-metadata": "100.100.100.200", "/to-cgnat": "100.64.0.1", "/to-pcp-anycast": "192.0.0.9",
+    "/to-site-local": "[fec0::1]", "/to-6to4-private": "[2002:a00:1::1]", "/to-ipv6-doc": "[3fff::1]",
+}  # fmt: skip
 GOOGLE_NEWS = "news.google.com"
 SITE = Path(__file__).resolve().parent / "fixtures" / "site" / "articles"
 GOOD = (SITE / "uk-talks.html").read_bytes()
@@ -42,6 +49,9 @@ MAIN_ITEMS = [
     ("/good/5", "dup-guid", ""), ("/good/6", "dup-guid", ""),
 ]  # fmt: skip
 
+# Google-style rules: the standard library's parser ignores the `*` and `$` lines.
+ROBOTS = b"User-agent: *\nDisallow: /private/\nDisallow: /*?print=\nDisallow: /*.pdf$\nCrawl-delay: 0.5\n"
+
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
@@ -52,6 +62,63 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
 <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]>
 <rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title><link>/good/laughs</link></item></channel></rss>"""
+
+
+MIB = 1 << 20
+BOMB_MIB = 2048  # the stacked bombs decode to 2 GiB from ~5 KB on the wire
+
+
+def deflate_zeros(mib: int) -> bytes:
+    """A raw deflate stream of mib MiB of zeros, built from one flushed block repeated (fast)."""
+    c = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    block = c.compress(b"\0" * MIB) + c.flush(zlib.Z_FULL_FLUSH)
+    return block * mib + zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS).flush()
+
+
+def gzip_zeros(mib: int) -> bytes:
+    """A valid gzip member of mib MiB of zeros (CRC and size included)."""
+    crc, zeros = 0, b"\0" * MIB
+    for _ in range(mib):
+        crc = zlib.crc32(zeros, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+    return header + deflate_zeros(mib) + struct.pack("<II", crc, (mib * MIB) & 0xFFFFFFFF)
+
+
+def zlib_zeros(mib: int) -> bytes:
+    """A valid zlib stream of mib MiB of zeros (the Adler-32 of n zeros is (n mod 65521) << 16 | 1)."""
+    adler = ((mib * MIB) % 65521) << 16 | 1
+    return b"\x78\x9c" + deflate_zeros(mib) + struct.pack(">I", adler)
+
+
+def raw_deflate(data: bytes) -> bytes:
+    c = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return c.compress(data) + c.flush()
+
+
+def encoded(body: bytes, coding: str, ctype: str = "text/html; charset=utf-8"
+            ) -> Callable[[BaseHTTPRequestHandler, int], None]:  # fmt: skip
+    return lambda h, n: send(h, 200, body, ctype, headers={"Content-Encoding": coding})
+
+
+def encoding_routes() -> dict[str, Callable[[BaseHTTPRequestHandler, int], None]]:
+    """Content-Encoding, well-formed and hostile (the bombs decode to BOMB_MIB MiB)."""
+    feed = rss([("Talks", "/good/1", "enc-1")])
+    half = len(GOOD) // 2
+    return {
+        "/enc/gzip": encoded(gzip.compress(GOOD), "gzip"),
+        "/enc/x-gzip": encoded(gzip.compress(GOOD), "x-gzip"),
+        "/enc/deflate": encoded(zlib.compress(GOOD), "deflate"),
+        "/enc/raw-deflate": encoded(raw_deflate(GOOD), "deflate"),
+        "/enc/gzip-members": encoded(gzip.compress(GOOD[:half]) + gzip.compress(GOOD[half:]), "gzip"),
+        "/enc/gzip-gzip": encoded(gzip.compress(gzip.compress(GOOD)), "gzip, gzip"),
+        "/enc/feed": encoded(gzip.compress(feed), "GZIP", "application/rss+xml"),
+        "/enc/gzip-gzip-bomb": encoded(gzip.compress(gzip_zeros(BOMB_MIB)), "gzip, gzip"),
+        "/enc/deflate-gzip-bomb": encoded(gzip.compress(zlib_zeros(BOMB_MIB)), "deflate, gzip"),
+        "/enc/br-gzip": encoded(gzip.compress(b"\x0b\x02\x80hello\x03"), "br, gzip"),
+        "/enc/three": encoded(gzip.compress(gzip.compress(gzip.compress(GOOD))), "gzip, gzip, gzip"),
+        "/enc/zstd": encoded(b"\x28\xb5\x2f\xfd" + GOOD, "zstd"),
+        "/enc/corrupt": encoded(b"<html>not gzip at all</html>", "gzip"),
+    }
 
 
 def google_link(url: str) -> str:
@@ -106,6 +173,15 @@ def _slow_drip(h: BaseHTTPRequestHandler, n: int) -> None:
         pass
 
 
+def _silent(h: BaseHTTPRequestHandler, n: int) -> None:
+    """Accept the request and never answer (a hung backend): only a read timeout ends it."""
+    time.sleep(20)
+
+
+def _redirect(location: str) -> Callable[[BaseHTTPRequestHandler, int], None]:
+    return lambda h, n: send(h, 302, headers={"Location": location})
+
+
 def _page(body: bytes) -> Callable[[BaseHTTPRequestHandler, int], None]:
     return lambda h, n: send(h, 200, body)
 
@@ -120,9 +196,9 @@ def default_routes(site: FaultSite) -> dict[str, Callable[[BaseHTTPRequestHandle
     bomb = gzip.compress(b"\0" * 50_000_000)  # 50 MB of zeros in ~50 KB
     cp1251 = rss([("Переговоры в Женеве", "/good/cp1251", "cp1251-1")], encoding="cp1251", declared="utf-8")
     return {
-        "/robots.txt": lambda h, n: send(
-            h, 200, b"User-agent: *\nDisallow: /private/\nCrawl-delay: 0.5\n", "text/plain"
-        ),
+        "/robots.txt": lambda h, n: send(h, 200, ROBOTS, "text/plain"),
+        "/print/a": lambda h, n: send(h, 200, GOOD),
+        "/brief.pdf": lambda h, n: send(h, 200, b"%PDF-1.4", "application/pdf"),
         "/private/page": lambda h, n: send(h, 200, GOOD),
         "/good/1": lambda h, n: send(h, 200, GOOD),
         "/good/2": lambda h, n: send(h, 200, GOOD2),
@@ -141,10 +217,15 @@ def default_routes(site: FaultSite) -> dict[str, Callable[[BaseHTTPRequestHandle
             h, 302, headers={"Location": f"http://{METADATA}/latest/meta-data/"}
         ),
         "/to-file": lambda h, n: send(h, 302, headers={"Location": "file:///etc/passwd"}),
+        **{path: _redirect(f"http://{host}/latest/meta-data/") for path, host in NOT_PUBLIC.items()},
+        "/to-bad-ipv6": _redirect("http://[::1/page"),
+        "/to-bad-port": _redirect("http://127.0.0.1:99999/page"),
+        "/to-long-label": _redirect("http://" + "a" * 64 + ".example/page"),
         "/redirect-good": lambda h, n: send(h, 301, headers={"Location": "/good/2"}),
         "/huge": lambda h, n: send(h, 200, b"<p>" + b"a" * 6_000_000 + b"</p>"),
         "/gzip-bomb": lambda h, n: send(h, 200, bomb, headers={"Content-Encoding": "gzip"}),
         "/slow": _slow_drip,
+        "/silent": _silent,
         "/feed/laughs": lambda h, n: send(h, 200, BILLION_LAUGHS, "application/rss+xml"),
         "/feed/truncated": lambda h, n: send(
             h, 200, rss([("A", "/good/1", "t1")])[:-40], "application/rss+xml"
@@ -162,6 +243,7 @@ def default_routes(site: FaultSite) -> dict[str, Callable[[BaseHTTPRequestHandle
         "/feed/main": lambda h, n: send(h, 200, main_feed(site), "application/rss+xml"),
         "/good/7": _page(PAGES["/good/4"]),
         **{path: _page(body) for path, body in PAGES.items()},
+        **encoding_routes(),
     }
 
 
@@ -186,6 +268,14 @@ def serve_faults() -> Iterator[FaultSite]:
     with running(Handler) as base:
         site.base = base
         yield site
+
+
+@contextmanager
+def local_service() -> Iterator[FaultSite]:
+    """Another server on 127.0.0.1, standing for a local service (the Prefect UI on :4200): counts hits."""
+    with serve_faults() as service:
+        service.routes = {"/": lambda h, n: send(h, 200, b"local service")}
+        yield service
 
 
 def closed_port() -> int:

@@ -84,3 +84,9 @@ def test_a_byte_order_mark_is_not_an_error(tmp_path: Path) -> None:
     path = tmp_path / "feeds.toml"
     path.write_bytes(b"\xef\xbb\xbf" + FEED.encode())
     assert [f.id for f in load_feed_list(path)] == ["a"]
+
+
+def test_the_allow_list_takes_ports_and_names_a_bad_one() -> None:
+    assert load_settings({"PEACEWIRE_ALLOWED_HOSTS": "127.0.0.1:8080, [::1]:8080"}).allowed_hosts
+    with pytest.raises(SettingsError, match=r"PEACEWIRE_ALLOWED_HOSTS: .*not a port .*127\.0\.0\.1:99999"):
+        load_settings({"PEACEWIRE_ALLOWED_HOSTS": "127.0.0.1:99999"})
