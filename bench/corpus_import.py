@@ -74,7 +74,8 @@ def story_record(path: Path, batch: int) -> dict[str, Any]:
 
 
 def _merge(path: Path, new: list[dict[str, Any]], key: str) -> tuple[int, int]:
-    old = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    old = [json.loads(line) for line in text.splitlines()]
     seen = {r[key] for r in old}
     added = [r for r in new if r[key] not in seen]
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -84,7 +85,8 @@ def _merge(path: Path, new: list[dict[str, Any]], key: str) -> tuple[int, int]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    raw = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=raw)
     parser.add_argument("--labels", type=Path, nargs="*", default=[])
     parser.add_argument("--stories", type=Path, nargs="*", default=[])
     parser.add_argument("--batch", type=int, required=True)
@@ -92,9 +94,9 @@ def main() -> int:
     labels = [label_record(p, args.batch) for d in args.labels for p in sorted(d.rglob("*.txt"))]
     stories = [story_record(p, args.batch) for d in args.stories for p in sorted(d.rglob("*.txt"))]
     if labels:
-        print("labels: %d kept, %d added" % _merge(LABELS, labels, "url"))
+        print("labels: {} kept, {} added".format(*_merge(LABELS, labels, "url")))
     if stories:
-        print("stories: %d kept, %d added" % _merge(STORIES, stories, "id"))
+        print("stories: {} kept, {} added".format(*_merge(STORIES, stories, "id")))
     return 0
 
 

@@ -115,14 +115,16 @@ def misses(scored: Sequence[Scored], threshold: float) -> None:
         for kind in KINDS:
             gold, got = set(r[kind + "s"]), s.got[kind]
             if gold != got:
-                print(f"    miss {r['id']} {r['language']} {kind}: extra {sorted(got - gold)} missing {sorted(gold - got)}")
+                extra, missing = sorted(got - gold), sorted(gold - got)
+                print(f"    miss {r['id']} {r['language']} {kind}: extra {extra} missing {missing}")
         if (s.relevance >= threshold) != r["relevant"]:
             print(f"    miss {r['id']} {r['language']} relevance {s.relevance:.2f} (gold {r['relevant']})")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--misses", action="store_true", help="list the dev split's errors (never the blind's)")
+    raw = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=raw)
+    parser.add_argument("--misses", action="store_true", help="list dev errors (never the blind split's)")
     parser.add_argument("--labels", action="store_true", help="figures per label")
     parser.add_argument("--no-gate", action="store_true", help="report only")
     args = parser.parse_args()
