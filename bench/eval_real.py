@@ -24,6 +24,8 @@ from bench.eval_tagging import score
 from peacewire.settings import PROJECT_ROOT, load_settings
 
 CORPUS = PROJECT_ROOT / "bench" / "corpus" / "labels.jsonl"
+# Every blind scoring of a method, as first scored (docs/labels.md): one JSON line per method.
+LOG = PROJECT_ROOT / "bench" / "corpus" / "blind-scores.jsonl"
 KINDS = ("actor", "proposal")
 MAIN_LANGS = ("en", "uk", "ru", "de", "fr", "es", "it", "pl")
 
@@ -109,6 +111,27 @@ def figures(scored: Sequence[Scored], rel: Counter[str]) -> dict[str, float]:
             "real_worst_language_proposal_f1": worst}  # fmt: skip
 
 
+def record(method: str, dev: dict[str, float], blind: dict[str, float]) -> None:
+    """Append a method's figures to the log of blind scorings (the first line of a method is the one
+    that counts; a method is scored blind once)."""
+    from extractors.tagging import TAGGER_VERSION
+
+    done = {json.loads(line)["method"] for line in LOG.read_text().splitlines()} if LOG.exists() else set()
+    if method in done:
+        print(f"{method!r} was scored blind already: not recorded again", file=sys.stderr)
+        return
+    rounded = {split: {k: round(v, 4) for k, v in f.items()} for split, f in (("dev", dev), ("blind", blind))}
+    row = {"method": method, "tagger": TAGGER_VERSION, "taxonomy": taxonomy_version(), **rounded}
+    with LOG.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(row) + "\n")
+
+
+def taxonomy_version() -> str:
+    from extractors.taxonomy import load_taxonomy
+
+    return load_taxonomy(load_settings().taxonomy).version
+
+
 def misses(scored: Sequence[Scored], threshold: float) -> None:
     for s in scored:
         r = s.record
@@ -127,15 +150,21 @@ def main() -> int:
     parser.add_argument("--misses", action="store_true", help="list dev errors (never the blind split's)")
     parser.add_argument("--labels", action="store_true", help="figures per label")
     parser.add_argument("--no-gate", action="store_true", help="report only")
+    parser.add_argument("--dev", action="store_true", help="score the dev split only (for tuning; no gate)")
+    parser.add_argument("--record", metavar="METHOD", help=f"append the blind figures to {LOG.name}")
     args = parser.parse_args()
     threshold = load_settings().relevance_threshold
-    scored = tag_all(load())
-    dev = [s for s in scored if s.record["split"] == "dev"]
-    blind = [s for s in scored if s.record["split"] == "blind"]
+    records = load()
+    dev = tag_all([r for r in records if r["split"] == "dev"])
     report("real dev", dev, threshold, args.labels)
     if args.misses:
         misses(dev, threshold)
+    if args.dev:
+        return 0
+    blind = tag_all([r for r in records if r["split"] == "blind"])
     found = report("real blind", blind, threshold, args.labels)
+    if args.record:
+        record(args.record, figures(dev, relevance(dev, threshold)), found)
     print("gate (blind): " + "  ".join(f"{k} {v:.4f}" for k, v in found.items()))
     if args.no_gate:
         return 0

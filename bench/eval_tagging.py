@@ -125,7 +125,7 @@ def evaluate(matcher: Matcher, cases: Iterable[Case], threshold: float) -> dict[
     rel: Counter[str] = Counter()
     misses: list[str] = []
     for case in cases:
-        tags = tag(matcher, case.text)
+        tags = tag(matcher, case.text, case.lang if len(case.lang) == 2 else None)
         for kind, gold in (case.gold or {}).items():
             got = {h.label for h in tags.labels if h.kind == kind}
             for scope in (("all", kind), (case.lang, kind)):

@@ -15,10 +15,16 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
+from extractors import lemmas
 from extractors.dedup import FOLD
+from extractors.language import detect_language
 from extractors.taxonomy import Label, Taxonomy
 
+# The matching method (docs/labels.md, table of blind scorings): 1 = surface trie over folded text;
+# 2 = and a second trie over the words' lemmas in the article's language (simplemma).
+TAGGER_VERSION = "2"
 STEM_SUFFIX = 5
+EXACT = "="  # a term marked "=word" is matched by its surface form only
 SEPARATORS = " -"
 WORD_END = re.compile(r"\w(?!\w)")
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n")
@@ -121,19 +127,22 @@ class Matcher:
         self.cased: dict[str, set[Role]] = defaultdict(set)
         # Stems have their own roles: a stem never turns another role's exact word into a stem.
         self.stems: dict[str, set[Role]] = defaultdict(set)
+        self.exact: set[str] = set()
+        self.written: dict[str, set[str]] = defaultdict(set)
         for label in taxonomy.labels:
             self._add_label(label)
         for term in taxonomy.relevance_terms:
-            self.roles[name_key(term)].add(Role("relevance"))
+            self._add_word(term, Role("relevance"))
         for stem in taxonomy.relevance_stems:
             self._add_stem(stem, Role("relevance"))
         for term in taxonomy.core_terms:
             self._add_term(term, Role("core"))
         self.regex = self._compile()
+        self._lemma_index: dict[str, LemmaIndex] = {}
 
     def _add_label(self, label: Label) -> None:
         for name in label.names:
-            self.roles[name_key(name)].add(Role("name", label.id))
+            self._add_word(name, Role("name", label.id))
         for stem in label.stems:
             self._add_stem(stem, Role("name", label.id))
         for name in label.cased:
@@ -151,7 +160,16 @@ class Matcher:
         if term.endswith("*"):
             self._add_stem(term[:-1], role)
         else:
-            self.roles[name_key(term)].add(role)
+            self._add_word(term, role)
+
+    def _add_word(self, term: str, role: Role) -> None:
+        """An exact term; "=word" is matched by its surface form only, never by its lemma ("=elections":
+        the plural is the vote in Ukraine, the lemma "election" is any election year)."""
+        word = term.removeprefix(EXACT)
+        if word != term:
+            self.exact.add(name_key(word))
+        self.roles[name_key(word)].add(role)
+        self.written[name_key(word)].add(word)  # lemmatised as written (diacritics are a word's letters)
 
     def _add_stem(self, stem: str, role: Role) -> None:
         self.stems[name_key(stem)].add(role)
@@ -174,7 +192,22 @@ class Matcher:
             found |= self.stems.get(key[: len(key) - cut] if cut else key, set())
         return found
 
-    def hits(self, text: str) -> list[Hit]:
+    def lemma_index(self, language: str) -> LemmaIndex:
+        """The terms as lemma sequences in one language, compiled on first use (then cached)."""
+        if language not in self._lemma_index:
+            terms = {w: self.roles[k] for k, ws in self.written.items() if k not in self.exact for w in ws}
+            self._lemma_index[language] = LemmaIndex.build(terms, language)
+        return self._lemma_index[language]
+
+    def hits(self, text: str, language: str | None = None) -> list[Hit]:
+        """Every term found by its surface form, and (in a language simplemma has) by its lemmas."""
+        out = self._surface_hits(text)
+        if lemmas.supported(language):
+            assert language is not None
+            out += self.lemma_index(language).hits(text)
+        return out
+
+    def _surface_hits(self, text: str) -> list[Hit]:
         folded = fold(text)
         out = []
         for m in self.regex.finditer(folded):
@@ -184,6 +217,43 @@ class Matcher:
                 roles = self._lookup(span[:end])
                 if roles:
                     out.append(Hit(m.start(), m.start() + end, tuple(sorted(roles, key=repr))))
+        return out
+
+
+class LemmaIndex:
+    """The exact (non-stem, uncased) terms of a taxonomy as lemma sequences of one language, in one trie
+    matched over the text's lemmas: "гарантій безпеки" finds the term "гарантії безпеки" (both are
+    "гарантія безпека"). Stems and case-sensitive names stay surface-only (they are already inflection
+    patterns, or acronyms a lemmatiser would lower-case)."""
+
+    def __init__(self, lemmatiser: lemmas.Lemmatiser, roles: dict[str, set[Role]]) -> None:
+        self.lemmatiser = lemmatiser
+        self.roles = roles
+        body = _trie_regex(sorted(roles), set())
+        self.regex = re.compile(rf"(?<!\S)(?=((?:{body}))(?!\S))") if roles else None
+
+    @classmethod
+    def build(cls, terms: dict[str, set[Role]], language: str) -> LemmaIndex:
+        """From each term as written (with its diacritics) and its roles."""
+        lemmatiser = lemmas.Lemmatiser(language, fold)
+        roles: dict[str, set[Role]] = defaultdict(set)
+        for term, found in terms.items():
+            if lemma := lemmatiser.key(term):
+                roles[lemma] |= found
+        return cls(lemmatiser, dict(roles))
+
+    def hits(self, text: str) -> list[Hit]:
+        if self.regex is None:
+            return []
+        spans, words = self.lemmatiser.words(text)
+        line = " ".join(words)
+        out, first, at = [], 0, 0
+        for m in self.regex.finditer(line):
+            first, at, span = first + line.count(" ", at, m.start()), m.start(), m.group(1)
+            ends = [i for i, c in enumerate(span) if c == " "] + [len(span)]
+            for n, end in enumerate(ends):
+                if found := self.roles.get(span[:end]):
+                    out.append(Hit(spans[first][0], spans[first + n][1], tuple(sorted(found, key=repr))))
         return out
 
 
@@ -258,8 +328,9 @@ def _hit(text: str, label: Label, offsets: list[int]) -> LabelHit:
     return LabelHit(label.kind, label.id, len(offsets), offsets[0], evidence(text, offsets[0]))
 
 
-def tag(matcher: Matcher, text: str) -> Tags:
-    index = _by_role(matcher.hits(text))
+def tag(matcher: Matcher, text: str, language: str | None = None) -> Tags:
+    """Labels and relevance of a text; `language` (ISO 639-1, detected when missing) picks the lemmatiser."""
+    index = _by_role(matcher.hits(text, language or detect_language(text)))
     labels = matcher.taxonomy.labels
     actors = {label.id: _label_offsets(index, label) for label in labels if label.kind == "actor"}
     core_mentions = sum(len(actors.get(a, ())) for a in matcher.taxonomy.core_actors)

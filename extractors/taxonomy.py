@@ -13,6 +13,10 @@ Per label (``[[actor]]`` or ``[[proposal]]``):
           swap", "sanctions relief" and "buffer zone" are other wars' words too)
   unless  a mention with any of ``terms`` within ``window`` characters is dropped (a near rule with
           ``unless = false`` is not: "28 proposals drafted by Witkoff" stays the US plan near "European")
+Every exact term is matched by its surface form and by its lemmas in the article's language
+("security guarantees" finds "гарантій безпеки"'s equivalents only through their own names, but
+"гарантії безпеки" finds "гарантіями безпеки"); a term written "=word" is matched by its surface
+form only, where its lemma would merge distinct things ("=elections" must not become any "election").
 [lists]
   named word lists shared by context rules: "@ceasefire" in a near rule's ``a``/``b`` or in
   ``unless.terms`` stands for every term of ``lists.ceasefire`` (a word added there reaches every
@@ -87,6 +91,8 @@ def _strings(where: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise TaxonomyError(f"{where}: expected a list of non-empty strings")
     for v in value:
+        if v.startswith("=") and v.endswith("*"):
+            raise TaxonomyError(f"{where}: {v!r}: a stem is matched by its surface already; drop the '='")
         if "*" in v.rstrip("*") or v.endswith("**"):
             raise TaxonomyError(f"{where}: {v!r}: '*' may only end a term; spell out the other forms")
     return tuple(v.strip() for v in value)

@@ -25,14 +25,14 @@ from warehouse.lock import ingest_lock
 
 
 @task(name="read-texts", cache_policy=NO_CACHE, persist_result=False)
-def read_texts(s: Settings, offset: int) -> list[tuple[str, str, str]]:
+def read_texts(s: Settings, offset: int) -> list[tuple[str, str, str, str | None]]:
     found = wh.read(s.db, "read_articles_for_retag", {"limit": s.batch_size, "offset": offset})
-    return [(str(a), str(t or ""), str(x)) for a, t, x in found]
+    return [(str(a), str(t or ""), str(x), lang) for a, t, x, lang in found]
 
 
 @task(name="tag", cache_policy=NO_CACHE, persist_result=False)
-def tag_batch(s: Settings, texts: Sequence[tuple[str, str, str]], pool: Any) -> list[Tags]:
-    jobs = [(f"{title or ''}\n{text}", s.taxonomy) for _, title, text in texts]
+def tag_batch(s: Settings, texts: Sequence[tuple[str, str, str, str | None]], pool: Any) -> list[Tags]:
+    jobs = [(f"{title or ''}\n{text}", s.taxonomy, lang) for _, title, text, lang in texts]
     return work.map_batch(work.tag_text, jobs, pool, s.pool_min_batch)
 
 

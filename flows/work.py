@@ -54,7 +54,7 @@ def process(page: Page, min_words: int, taxonomy: Path) -> Processed:
     light = replace(page, body=b"")  # the body is archived already: do not send it back
     if isinstance(result, Rejection):
         return Processed(light, result.outcome, detail=result.reason)
-    tags = tag(matcher_for(taxonomy), f"{result.title}\n{result.text}")
+    tags = tag(matcher_for(taxonomy), f"{result.title}\n{result.text}", result.language)
     return Processed(light, "ok", result, fingerprint(result.text), tags)
 
 
@@ -93,6 +93,6 @@ def process_batch(
     return map_batch(_process_star, jobs, pool, min_batch)
 
 
-def tag_text(job: tuple[str, Path]) -> Tags:
-    """Tags of one text with the taxonomy at a path (pool-friendly: one picklable argument)."""
-    return tag(matcher_for(job[1]), job[0])
+def tag_text(job: tuple[str, Path, str | None]) -> Tags:
+    """Tags of one text in its language with the taxonomy at a path (pool-friendly: one argument)."""
+    return tag(matcher_for(job[1]), job[0], job[2])

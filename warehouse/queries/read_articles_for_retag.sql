@@ -1,2 +1,2 @@
 -- Stored articles (seeds and feed articles, copies included), a page at a time.
-SELECT article_id, title, text FROM articles ORDER BY article_id LIMIT $limit OFFSET $offset;
+SELECT article_id, title, text, language FROM articles ORDER BY article_id LIMIT $limit OFFSET $offset;

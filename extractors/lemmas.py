@@ -1,0 +1,56 @@
+"""Words and their lemmas (pure, offline): simplemma's dictionaries ship in its wheel.
+
+A text is cut into words (letters and digits, an apostrophe inside a word kept: "перемир'я"), each word
+is lemmatised in the article's language and folded like the matcher's text (case, diacritics). A lemma
+that does not start like its word is not used (the word stands for itself): simplemma reads Italian
+"nato" as "nascere" and "È" as "essere", and NATO must not become a verb.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import simplemma
+
+# simplemma's languages that the corpus has (bench/corpus/README.md); others are matched by surface only.
+LANGUAGES = frozenset({"en", "uk", "ru", "de", "fr", "es", "it", "pl", "pt", "nl", "cs", "ro", "tr", "sl",
+                       "ar", "hi", "bg", "sk"})  # fmt: skip
+WORD = re.compile(r"\w+(?:'\w+)*")
+# A lemma must share this many first letters with its word (or the whole word, when shorter).
+SHARED_PREFIX = 3
+
+
+def supported(language: str | None) -> bool:
+    return language in LANGUAGES
+
+
+class Lemmatiser:
+    """Folded lemmas of one language's words, each looked up once (a dictionary afterwards)."""
+
+    def __init__(self, language: str, fold: Callable[[str], str]) -> None:
+        self.language = language
+        self.fold = fold
+        self.cache: dict[str, str] = {}
+
+    def lemma(self, word: str) -> str:
+        found = self.cache.get(word)
+        if found is None:
+            found = self.cache[word] = self._lookup(word)
+        return found
+
+    def _lookup(self, word: str) -> str:
+        plain = self.fold(word).lower()
+        found = self.fold(simplemma.lemmatize(word, lang=self.language)).lower()
+        keep = min(SHARED_PREFIX, len(plain))
+        return found if found[:keep] == plain[:keep] else plain
+
+    def words(self, text: str) -> tuple[list[tuple[int, int]], list[str]]:
+        """The words of a text: their spans (offsets into text) and their lemmas."""
+        spans = [m.span() for m in WORD.finditer(text)]
+        get, cache = self.lemma, self.cache
+        return spans, [cache.get(text[a:b]) or get(text[a:b]) for a, b in spans]
+
+    def key(self, term: str) -> str:
+        """A term's words as lemmas, one space apart ("security guarantees" -> "security guarantee")."""
+        return " ".join(self.lemma(w) for w in WORD.findall(term))
