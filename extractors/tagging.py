@@ -9,6 +9,7 @@ never matches inside a word ("advance" is not Vance, "European" is not the EU).
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import unicodedata
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from extractors import lemmas
 from extractors.dedup import FOLD
 from extractors.language import detect_language
-from extractors.taxonomy import Label, Taxonomy
+from extractors.taxonomy import SENTENCE, Label, Taxonomy
 
 # The matching method (docs/labels.md, table of blind scorings): 1 = surface trie over folded text;
 # 2 = and a second trie over the words' lemmas in the article's language (simplemma).
@@ -28,6 +29,8 @@ EXACT = "="  # a term marked "=word" is matched by its surface form only
 SEPARATORS = " -"
 WORD_END = re.compile(r"\w(?!\w)")
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n")
+# Sentence ends for rules scoped to a sentence: not after an initialism ("U.S. President").
+SENTENCE_SPLIT = re.compile(r"(?<![A-Z]\.[A-Z]\.)(?<=[.!?…])\s+|\n")
 EVIDENCE_MAX = 400
 # One negotiation term per this many characters is the density of a sentence about the talks (a
 # 150-400-character news sentence); an article needs several to count as dense (docs/labels.md).
@@ -60,6 +63,22 @@ def fold(text: str) -> str:
 def name_key(name: str) -> str:
     """The dictionary key of a name or of a matched span (case-folded)."""
     return " ".join(re.split(r"[\s\-]+", fold(name).lower().strip()))
+
+
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+ARABIC = re.compile(r"[\u0600-\u06ff]")
+# Arabic writes "and", "with", "to", "so" (and "to the") onto the next word: "وروسيا", "لروسيا".
+ARABIC_PROCLITICS = ("و", "ب", "ل", "ف", "وب", "ول")
+
+
+def arabic_forms(term: str) -> list[str]:
+    """A term, and for an Arabic one its forms with a proclitic ("ال..." also "لل...")."""
+    if not ARABIC.match(term):
+        return [term]
+    forms = [term] + [p + term for p in ARABIC_PROCLITICS]
+    if term.startswith("ال"):
+        forms += ["لل" + term[2:], "ولل" + term[2:]]
+    return forms
 
 
 def _trie_regex(keys: list[str], stems: set[str]) -> str:
@@ -129,6 +148,7 @@ class Matcher:
         self.stems: dict[str, set[Role]] = defaultdict(set)
         self.exact: set[str] = set()
         self.written: dict[str, set[str]] = defaultdict(set)
+        self.cjk: dict[str, set[Role]] = defaultdict(set)
         for label in taxonomy.labels:
             self._add_label(label)
         for term in taxonomy.relevance_terms:
@@ -138,6 +158,7 @@ class Matcher:
         for term in taxonomy.core_terms:
             self._add_term(term, Role("core"))
         self.regex = self._compile()
+        self.cjk_regex = re.compile(f"(?=({_trie_regex(sorted(self.cjk), set())}))") if self.cjk else None
         self._lemma_index: dict[str, LemmaIndex] = {}
 
     def _add_label(self, label: Label) -> None:
@@ -168,7 +189,11 @@ class Matcher:
         word = term.removeprefix(EXACT)
         if word != term:
             self.exact.add(name_key(word))
-        self.roles[name_key(word)].add(role)
+        if CJK.search(word):  # no spaces between words: found anywhere in a run of characters
+            self.cjk[name_key(word)].add(role)
+            return
+        for form in arabic_forms(word):
+            self.roles[name_key(form)].add(role)
         self.written[name_key(word)].add(word)  # lemmatised as written (diacritics are a word's letters)
 
     def _add_stem(self, stem: str, role: Role) -> None:
@@ -207,9 +232,21 @@ class Matcher:
             out += self.lemma_index(language).hits(text)
         return out
 
+    def _cjk_hits(self, folded: str) -> list[Hit]:
+        """Chinese and Japanese names, found at any character (each prefix of a match counts too)."""
+        if self.cjk_regex is None or not CJK.search(folded):
+            return []
+        out = []
+        for m in self.cjk_regex.finditer(folded):
+            span = m.group(1)
+            for end in range(1, len(span) + 1):
+                if roles := self.cjk.get(span[:end]):
+                    out.append(Hit(m.start(), m.start() + end, tuple(sorted(roles, key=repr))))
+        return out
+
     def _surface_hits(self, text: str) -> list[Hit]:
         folded = fold(text)
-        out = []
+        out = self._cjk_hits(folded)
         for m in self.regex.finditer(folded):
             span = m.group(1)
             # Every word end inside the longest name, and its own end (a name may end in '.': 'EE.UU.').
@@ -274,15 +311,40 @@ def _by_role(hits: list[Hit]) -> dict[Role, list[Hit]]:
     return index
 
 
-def _near_hits(index: dict[Role, list[Hit]], label: Label, core_ok: bool, blockable: bool) -> list[int]:
-    found = []
+class Found:
+    """A text's hits by role, and its sentences (for rules scoped to a sentence)."""
+
+    def __init__(self, text: str, hits: list[Hit]) -> None:
+        self.index = _by_role(hits)
+        self.text = text
+        self._starts: list[int] | None = None
+
+    def get(self, role: Role) -> list[Hit]:
+        return self.index.get(role, [])
+
+    def __contains__(self, role: Role) -> bool:
+        return role in self.index
+
+    def sentence(self, offset: int) -> int:
+        """The number of the sentence an offset is in."""
+        if self._starts is None:
+            self._starts = [m.end() for m in SENTENCE_SPLIT.finditer(self.text)]
+        return bisect.bisect_right(self._starts, offset)
+
+    def near(self, x: int, y: int, window: int) -> bool:
+        """Within `window` characters, or, for a window of SENTENCE, in the same sentence."""
+        return self.sentence(x) == self.sentence(y) if window == SENTENCE else abs(x - y) <= window
+
+
+def _near_hits(found: Found, label: Label, core_ok: bool, blockable: bool) -> list[int]:
+    out = []
     for i, rule in enumerate(label.near):
         if (rule.core and not core_ok) or rule.blockable is not blockable:
             continue
-        a = [h.start for h in index.get(Role("near_a", label.id, i), ())]
-        b = [h.start for h in index.get(Role("near_b", label.id, i), ())]
-        found += [x for x in a if any(abs(x - y) <= rule.window for y in b)]
-    return found
+        a = [h.start for h in found.get(Role("near_a", label.id, i))]
+        b = [h.start for h in found.get(Role("near_b", label.id, i))]
+        out += [x for x in a if any(found.near(x, y, rule.window) for y in b)]
+    return out
 
 
 def _spans(hits: list[Hit]) -> list[tuple[int, int]]:
@@ -297,17 +359,17 @@ def _spans(hits: list[Hit]) -> list[tuple[int, int]]:
     return out
 
 
-def _label_offsets(index: dict[Role, list[Hit]], label: Label, core_ok: bool = True) -> list[int]:
-    offsets = [s for s, _ in _spans(index.get(Role("name", label.id), []))]
-    offsets += _near_hits(index, label, core_ok, blockable=True)
-    blockers = [h.start for h in index.get(Role("unless", label.id), ())]
-    kept = [o for o in offsets if not any(abs(o - b) <= label.unless_window for b in blockers)]
-    return sorted(set(kept + _near_hits(index, label, core_ok, blockable=False)))
+def _label_offsets(found: Found, label: Label, core_ok: bool = True) -> list[int]:
+    offsets = [s for s, _ in _spans(found.get(Role("name", label.id)))]
+    offsets += _near_hits(found, label, core_ok, blockable=True)
+    blockers = [h.start for h in found.get(Role("unless", label.id))]
+    kept = [o for o in offsets if not any(found.near(o, b, label.unless_window) for b in blockers)]
+    return sorted(set(kept + _near_hits(found, label, core_ok, blockable=False)))
 
 
-def _offsets(index: dict[Role, list[Hit]], label: Label, in_war: bool) -> list[int]:
+def _offsets(found: Found, label: Label, in_war: bool) -> list[int]:
     """A label marked core counts only in a text about the war, its names included."""
-    return [] if label.core and not in_war else _label_offsets(index, label, in_war)
+    return [] if label.core and not in_war else _label_offsets(found, label, in_war)
 
 
 def density(negotiation_terms: int, chars: int) -> float:
@@ -330,7 +392,7 @@ def _hit(text: str, label: Label, offsets: list[int]) -> LabelHit:
 
 def tag(matcher: Matcher, text: str, language: str | None = None) -> Tags:
     """Labels and relevance of a text; `language` (ISO 639-1, detected when missing) picks the lemmatiser."""
-    index = _by_role(matcher.hits(text, language or detect_language(text)))
+    index = Found(text, matcher.hits(text, language or detect_language(text)))
     labels = matcher.taxonomy.labels
     actors = {label.id: _label_offsets(index, label) for label in labels if label.kind == "actor"}
     core_mentions = sum(len(actors.get(a, ())) for a in matcher.taxonomy.core_actors)
@@ -341,7 +403,7 @@ def tag(matcher: Matcher, text: str, language: str | None = None) -> Tags:
     # story they are another conflict's words.
     found = {label.id: actors.get(label.id) or _offsets(index, label, in_war) for label in labels}
     out = [_hit(text, label, found[label.id]) for label in labels if found[label.id]]
-    n_terms = len(_spans(index.get(Role("relevance"), [])))
+    n_terms = len(_spans(index.get(Role("relevance"))))
     proposals = sum(1 for h in out if h.kind == "proposal")
     # About the war when a core actor is named twice, or, in a text about the war (as above), when a proposal
     # is found or negotiation words are as dense as in a sentence about the talks: a single "Russia" in a

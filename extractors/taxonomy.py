@@ -6,7 +6,8 @@ Per label (``[[actor]]`` or ``[[proposal]]``):
   stems   inflecting stems (Ukrainian, Russian, Polish...): the stem plus up to
           five more letters ("Зеленськ" matches Зеленського, Зеленському)
   cased   case-sensitive names (acronyms such as "EU", "UE")
-  near    context rules: a term of ``a`` within ``window`` characters of a term
+  near    context rules: a term of ``a`` within ``window`` characters (or, with window = "sentence", in the
+          same sentence) of a term
           of ``b`` is a mention (the 30-day ceasefire: "ceasefire" near "30 days"); a term
           ending in ``*`` is a stem (the word plus up to five letters: "заморож*")
   core    true: every mention, names included, counts only in a text about the war ("prisoner
@@ -44,6 +45,7 @@ KINDS = ("proposal", "actor")
 LABEL_KEYS = {"id", "names", "stems", "cased", "near", "unless", "core"}
 NEAR_KEYS = {"a", "b", "window", "core", "unless"}
 UNLESS_KEYS = {"terms", "window"}
+SENTENCE = -1  # a window of "sentence": both terms in one sentence (extractors/tagging.py Found.near)
 RELEVANCE_KEYS = {"terms", "stems", "core_actors", "core_terms", "context_actors"}
 
 
@@ -137,7 +139,16 @@ def _near(where: str, raw: Any, lists: Lists) -> NearRule:
     _check_keys(where, raw, NEAR_KEYS)
     a, b = _terms(where + ".a", raw.get("a"), lists), _terms(where + ".b", raw.get("b"), lists)
     flags = _flag(where, raw, "core", False), _flag(where, raw, "unless", True)
-    return NearRule(a, b, int(raw.get("window", 60)), *flags)
+    return NearRule(a, b, _window(where, raw.get("window", 60)), *flags)
+
+
+def _window(where: str, value: Any) -> int:
+    """A window in characters, or "sentence" (both terms in one sentence)."""
+    if value == "sentence":
+        return SENTENCE
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise TaxonomyError(f'{where}.window: expected a number of characters or "sentence", not {value!r}')
+    return value
 
 
 def _label(kind: str, raw: dict[str, Any], lists: Lists) -> Label:
@@ -155,7 +166,7 @@ def _label(kind: str, raw: dict[str, Any], lists: Lists) -> Label:
         cased=_strings(where + ".cased", raw.get("cased", [])),
         near=tuple(_near(f"{where}.near[{i}]", r, lists) for i, r in enumerate(raw.get("near", []))),
         unless=_terms(where + ".unless", unless.get("terms", []), lists),
-        unless_window=int(unless.get("window", 80)),
+        unless_window=_window(where + ".unless", unless.get("window", 80)),
         core=_flag(where, raw, "core", False),
     )
 

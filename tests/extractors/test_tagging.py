@@ -314,3 +314,71 @@ def test_other_wars_words_need_this_war_in_the_text(matcher: Matcher, text: str,
     assert label not in labels(matcher, text)
     about_the_war = text.rstrip(".") + ", while Ukraine and Russia watched."
     assert label in labels(matcher, about_the_war)
+
+
+# Taxonomy .19: demonyms and titles, other scripts, rules scoped to a sentence.
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("Russian troops advanced near Pokrovsk overnight, the army said.", "russia"),
+        ("Російські війська атакували Харків уночі, повідомили в ЗСУ.", "russia"),
+        ("Des soldats français pourraient être déployés, selon l'Élysée.", "france"),
+        ("Британский премьер заявил о поддержке коалиции.", "keir-starmer"),
+        ("Der Bundeskanzler sprach mit Selenskyj über die Lage.", "germany"),
+        ("The German chancellor met Zelensky in Berlin.", "friedrich-merz"),
+        ("The Trump administration wants a deal by Thursday.", "united-states"),
+        ("Polish airspace was violated by drones again.", "poland"),
+    ],
+)
+def test_demonyms_and_titles_name_the_state_or_person(matcher: Matcher, text: str, actor: str) -> None:
+    assert actor in labels(matcher, text, "actor")
+
+
+def test_a_demonym_before_a_newspaper_names_the_outlet_not_the_state(matcher: Matcher) -> None:
+    assert "united-kingdom" not in labels(
+        matcher, "The British newspaper Financial Times reported it.", "actor"
+    )
+    assert "germany" not in labels(matcher, "Niemieckie media piszą o planie.", "actor")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("特朗普与普京通话，讨论乌克兰和平计划。", {"donald-trump", "vladimir-putin", "ukraine"}),
+        ("وقال ترامب إن روسيا وأوكرانيا قريبتان من اتفاق", {"donald-trump", "russia", "ukraine"}),
+        ("ولروسيا مطالب في دونباس", {"russia"}),  # a proclitic: "and to Russia"
+        ("ट्रंप ने पुतिन से यूक्रेन पर बात की।", {"donald-trump", "vladimir-putin", "ukraine"}),
+        ("Poetin en Trump spraken over Oekraïne.", {"vladimir-putin", "donald-trump", "ukraine"}),
+    ],
+)
+def test_actors_are_found_in_other_scripts(matcher: Matcher, text: str, expected: set[str]) -> None:
+    assert expected <= labels(matcher, text, "actor")
+
+
+SENTENCE_RULE = """version = "t"
+[[proposal]]
+id = "military-cap"
+near = [{ a = ["cap"], b = ["army"], window = "sentence" }]
+"""
+
+
+def test_a_rule_scoped_to_a_sentence_needs_both_terms_in_one_sentence() -> None:
+    m = Matcher(parse_taxonomy(SENTENCE_RULE))
+    far = "The plan would cap, after years of talks and many rounds in Geneva, Florida and Berlin, the army."
+    assert labels(m, far) == {"military-cap"}  # 90 characters apart, one sentence
+    assert labels(m, "The plan has a cap. Kyiv says its army stays.") == set()
+    assert labels(m, "The U.S. cap on the army is in point 6.") == {"military-cap"}  # "U.S." ends no sentence
+
+
+def test_a_window_is_a_number_or_sentence() -> None:
+    with pytest.raises(TaxonomyError, match="window"):
+        parse_taxonomy('[[proposal]]\nid = "x"\nnear = [{ a = ["a"], b = ["b"], window = "paragraph" }]')
+
+
+def test_the_gaza_board_of_peace_is_not_the_peace_council(matcher: Matcher) -> None:
+    gaza = "Trump signed the charter of his Board of Peace in Davos, a body for global conflicts."
+    assert "peace-council" not in labels(matcher, gaza, "proposal")
+    ukraine = "The plan would set up a Peace Council chaired by Trump to oversee the deal between Russia and Ukraine."
+    assert "peace-council" in labels(matcher, ukraine, "proposal")
