@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: help install run demo test check lint typecheck eval bench bench-dedup bench-dedup-scale bench-faults clean serve ui ui-stop
+.PHONY: help install run demo test check lint typecheck eval train-labels bench bench-dedup bench-dedup-scale bench-faults clean serve ui ui-stop
 
 help:
 	@echo "make run     create .venv, install, run one ingest (seeds + default feeds)"
@@ -15,6 +15,8 @@ help:
 	@echo "make demo    ingest a local fixture site on 127.0.0.1 into data/demo.duckdb"
 	@echo "make check   lint + typecheck + tests (what CI runs)"
 	@echo "make eval    quality gates: extraction F1 and dates (../shared/benchmarks), labels and relevance"
+	@echo "             (the blind split of the real corpus, bench/corpus; the written passages as trap tests)"
+	@echo "make train-labels   retrain seeds/label-model.json on the dev split of bench/corpus (scikit-learn)"
 	@echo "make bench   throughput / memory benchmark on ../shared/benchmarks"
 	@echo "make bench-dedup   dedup precision / recall per kind of copy"
 	@echo "make bench-dedup-scale   the dedup index at 100,000 and 1,000,000 synthetic articles (~10 min)"
@@ -60,7 +62,12 @@ check: lint typecheck test
 
 eval: $(STAMP)
 	$(BIN)/python -m bench.eval_extraction --shared $(SHARED)
+	$(BIN)/python -m bench.eval_real
 	$(BIN)/python -m bench.eval_tagging --shared $(SHARED)
+
+train-labels: $(STAMP)
+	$(BIN)/python -m pip install -q -r requirements-train.lock
+	$(BIN)/python -m bench.train_labels
 
 bench-dedup: $(STAMP)
 	$(BIN)/python -m bench.dedup --shared $(SHARED)

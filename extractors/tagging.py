@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from extractors import lemmas
 from extractors.dedup import FOLD
+from extractors.labelmodel import Features, LabelModel
 from extractors.language import detect_language
 from extractors.taxonomy import SENTENCE, Label, Taxonomy
 
@@ -140,8 +141,9 @@ class Tags:
 class Matcher:
     """All terms of a taxonomy in one regular expression."""
 
-    def __init__(self, taxonomy: Taxonomy) -> None:
+    def __init__(self, taxonomy: Taxonomy, model: LabelModel | None = None) -> None:
         self.taxonomy = taxonomy
+        self.model = model  # a learned decision per proposal over the rules' evidence, if any
         self.roles: dict[str, set[Role]] = defaultdict(set)
         self.cased: dict[str, set[Role]] = defaultdict(set)
         # Stems have their own roles: a stem never turns another role's exact word into a stem.
@@ -390,8 +392,57 @@ def _hit(text: str, label: Label, offsets: list[int]) -> LabelHit:
     return LabelHit(label.kind, label.id, len(offsets), offsets[0], evidence(text, offsets[0]))
 
 
-def tag(matcher: Matcher, text: str, language: str | None = None) -> Tags:
-    """Labels and relevance of a text; `language` (ISO 639-1, detected when missing) picks the lemmatiser."""
+def features(found: Found, labels: dict[str, list[int]], in_war: bool, taxonomy: Taxonomy) -> Features:
+    """The language-independent evidence a learned decision reads (extractors/labelmodel.py)."""
+    out: Features = {"war": float(in_war), "terms": math.log1p(len(found.get(Role("relevance"))))}
+    for role, hits in found.index.items():
+        out[f"r:{role.kind}:{role.label}:{role.rule}"] = math.log1p(len(hits))
+    out |= {f"L:{label}": 1.0 for label, offsets in labels.items() if offsets}
+    for label in taxonomy.labels:
+        for i in range(len(label.near)):
+            a = {found.sentence(h.start) for h in found.get(Role("near_a", label.id, i))}
+            if a and a & {found.sentence(h.start) for h in found.get(Role("near_b", label.id, i))}:
+                out[f"s:{label.id}:{i}"] = 1.0
+    return out
+
+
+def _first_evidence(found: Found, label: str) -> list[int]:
+    """Offsets for a proposal only the model found: where its rules' words are."""
+    return sorted({h.start for role, hits in found.index.items() if role.label == label for h in hits})
+
+
+def _decide(
+    matcher: Matcher, found: Found, labels: dict[str, list[int]], in_war: bool
+) -> dict[str, list[int]]:
+    """The learned decision per proposal, where the matcher has a model: it adds a proposal (mode "add"), or
+    also drops one the rules found (mode "replace")."""
+    model = matcher.model
+    if model is None:
+        return labels
+    p = model.decide(features(found, labels, in_war, matcher.taxonomy))
+    out = dict(labels)
+    for label, prob in p.items():
+        if prob >= model.labels[label].threshold:
+            out[label] = labels.get(label) or _first_evidence(found, label)
+        elif model.mode == "replace":
+            out[label] = []
+    return out
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """What the rules found in a text, before any learned decision."""
+
+    index: Found
+    offsets: dict[str, list[int]]  # label id -> offsets of its mentions
+    in_war: bool
+    core_mentions: int
+
+    def features(self, taxonomy: Taxonomy) -> Features:
+        return features(self.index, self.offsets, self.in_war, taxonomy)
+
+
+def rules(matcher: Matcher, text: str, language: str | None = None) -> RuleResult:
     index = Found(text, matcher.hits(text, language or detect_language(text)))
     labels = matcher.taxonomy.labels
     actors = {label.id: _label_offsets(index, label) for label in labels if label.kind == "actor"}
@@ -402,6 +453,15 @@ def tag(matcher: Matcher, text: str, language: str | None = None) -> Tags:
     # the war (a core actor or a negotiator named, "Ukrainian", a place of the war): in a Hong Kong or Sudan
     # story they are another conflict's words.
     found = {label.id: actors.get(label.id) or _offsets(index, label, in_war) for label in labels}
+    return RuleResult(index, found, in_war, core_mentions)
+
+
+def tag(matcher: Matcher, text: str, language: str | None = None) -> Tags:
+    """Labels and relevance of a text; `language` (ISO 639-1, detected when missing) picks the lemmatiser."""
+    result = rules(matcher, text, language)
+    index, in_war, core_mentions = result.index, result.in_war, result.core_mentions
+    labels = matcher.taxonomy.labels
+    found = _decide(matcher, index, result.offsets, in_war)
     out = [_hit(text, label, found[label.id]) for label in labels if found[label.id]]
     n_terms = len(_spans(index.get(Role("relevance"))))
     proposals = sum(1 for h in out if h.kind == "proposal")

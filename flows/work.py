@@ -18,11 +18,13 @@ from typing import TypeVar
 from extractors.article import Article, Rejection, extract_article
 from extractors.corpus import parse_seed
 from extractors.dedup import fingerprint
+from extractors.labelmodel import load_model
 from extractors.tagging import Matcher, Tags, tag
 from extractors.taxonomy import load_taxonomy
 from flows.model import Page, Processed
 from peacewire.lifeline import exit_with_parent
 
+LABEL_MODEL = "label-model.json"
 T = TypeVar("T")
 R = TypeVar("R")
 _matcher: Matcher | None = None
@@ -33,7 +35,10 @@ def matcher_for(path: Path) -> Matcher:
     """The compiled matcher of a taxonomy file, built once per process."""
     global _matcher, _matcher_path
     if _matcher is None or _matcher_path != path:
-        _matcher, _matcher_path = Matcher(load_taxonomy(path)), path
+        taxonomy = load_taxonomy(path)
+        model = path.with_name(LABEL_MODEL)  # the learned decision beside the taxonomy it was trained with
+        found = load_model(model, taxonomy.version) if model.exists() else None
+        _matcher, _matcher_path = Matcher(taxonomy, found), path
     return _matcher
 
 
