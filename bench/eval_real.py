@@ -28,6 +28,11 @@ CORPUS = PROJECT_ROOT / "bench" / "corpus" / "labels.jsonl"
 LOG = PROJECT_ROOT / "bench" / "corpus" / "blind-scores.jsonl"
 KINDS = ("actor", "proposal")
 MAIN_LANGS = ("en", "uk", "ru", "de", "fr", "es", "it", "pl")
+# Issue 14's targets for the blind split. The gate's floors (bench/baseline.json) are the figures measured
+# as first scored with the shipped method, so that no change lowers them silently; a target the method does
+# not reach is printed with its gap on every run (docs/labels.md says which and by how much).
+TARGETS = {"real_actor_f1": 0.97, "real_proposal_f1": 0.90, "real_relevance_precision": 0.97,
+           "real_relevance_recall": 0.95, "real_worst_language_proposal_f1": 0.80}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,10 @@ def main() -> int:
     if args.record:
         record(args.record, figures(dev, relevance(dev, threshold)), found)
     print("gate (blind): " + "  ".join(f"{k} {v:.4f}" for k, v in found.items()))
+    for key, target in TARGETS.items():
+        gap = found[key] - target
+        verdict = "met" if gap >= 0 else f"short by {-gap:.4f}"
+        print(f"  target {key} >= {target:.2f}: {found[key]:.4f} {verdict}")
     if args.no_gate:
         return 0
     floors = json.loads(BASELINE.read_text(encoding="utf-8"))

@@ -34,6 +34,7 @@ from pathlib import Path
 from bench.eval_extraction import BASELINE, gate
 from extractors.tagging import Matcher, tag
 from extractors.taxonomy import load_taxonomy
+from flows.work import matcher_for
 from peacewire.settings import PROJECT_ROOT, load_settings
 
 GOLD = PROJECT_ROOT / "tests" / "fixtures" / "gold"
@@ -162,7 +163,8 @@ def main() -> int:
     parser.add_argument("--misses", action="store_true", help="list every passage the tagger gets wrong")
     args = parser.parse_args()
     s = load_settings()
-    matcher = Matcher(load_taxonomy(s.taxonomy, s.label_spec))
+    load_taxonomy(s.taxonomy, s.label_spec)  # checked against the label spec
+    matcher = matcher_for(s.taxonomy)  # the ingest's matcher: the taxonomy and its learned decision
     sets = {"passages": passages(), **{name: passages(GOLD / f) for name, f in HELD_OUT.items()},
             "seeds": seeds(), "pages": real_pages(args.shared),
             "articles": real_articles(args.shared)}  # fmt: skip

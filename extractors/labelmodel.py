@@ -4,8 +4,9 @@ Features are language-independent: what the taxonomy found, not which words ("r:
 how many words of that rule's list `a` the text has, wherever they are; "s:military-cap:1" = the rule's
 two lists meet in one sentence; "L:russia" = the rules found that label; "war", "terms"). One logistic
 regression per proposal, trained on the dev split of the real corpus by `make train-labels`
-(bench/train_labels.py), reads them; in mode "add" (the one cross-validation chose) it adds a proposal the
-rules missed (both lists of a rule in the text, but not close enough) and never drops one they found.
+(bench/train_labels.py), reads them and adds a proposal the rules missed where a rule of that proposal has
+words of both its lists in the text, but not close enough (extractors/tagging.py candidates); it never
+drops one the rules found.
 """
 
 from __future__ import annotations
@@ -35,14 +36,14 @@ class LabelWeights:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
 
 
-MODES = ("add", "replace")
+MODES = ("add",)
 
 
 @dataclass(frozen=True)
 class LabelModel:
     taxonomy_version: str
     labels: dict[str, LabelWeights]
-    mode: str = "add"  # "add": the model only adds proposals to the rules'; "replace": it decides them
+    mode: str = "add"  # the model only adds proposals to the rules' (docs/labels.md: "replace" lost in CV)
 
     def decide(self, features: Features) -> dict[str, float]:
         """The probability of each proposal the model has weights for."""

@@ -401,8 +401,27 @@ def features(found: Found, labels: dict[str, list[int]], in_war: bool, taxonomy:
     for label in taxonomy.labels:
         for i in range(len(label.near)):
             a = {found.sentence(h.start) for h in found.get(Role("near_a", label.id, i))}
-            if a and a & {found.sentence(h.start) for h in found.get(Role("near_b", label.id, i))}:
-                out[f"s:{label.id}:{i}"] = 1.0
+            b = {found.sentence(h.start) for h in found.get(Role("near_b", label.id, i))}
+            if a and b:
+                out[f"t:{label.id}:{i}"] = 1.0  # both lists in the text
+            if a & b:
+                out[f"s:{label.id}:{i}"] = 1.0  # ... and in one sentence
+    return out
+
+
+def candidates(found: Found, taxonomy: Taxonomy, in_war: bool) -> set[str]:
+    """The proposals a learned decision may add: a rule of theirs has words of both its lists in the text
+    (a rule marked core, and a label marked core, only in a text about the war). Elsewhere the rules'
+    decision stands: a model does not invent a proposal from a text's general shape."""
+    out = set()
+    for label in taxonomy.labels:
+        if label.kind != "proposal" or (label.core and not in_war):
+            continue
+        for i, rule in enumerate(label.near):
+            a, b = Role("near_a", label.id, i), Role("near_b", label.id, i)
+            if (in_war or not rule.core) and a in found and b in found:
+                out.add(label.id)
+                break
     return out
 
 
@@ -414,18 +433,17 @@ def _first_evidence(found: Found, label: str) -> list[int]:
 def _decide(
     matcher: Matcher, found: Found, labels: dict[str, list[int]], in_war: bool
 ) -> dict[str, list[int]]:
-    """The learned decision per proposal, where the matcher has a model: it adds a proposal (mode "add"), or
-    also drops one the rules found (mode "replace")."""
+    """The learned decision per proposal, where the matcher has a model: it adds a candidate proposal whose
+    probability reaches its threshold; what the rules found stays."""
     model = matcher.model
     if model is None:
         return labels
     p = model.decide(features(found, labels, in_war, matcher.taxonomy))
+    allowed = candidates(found, matcher.taxonomy, in_war)
     out = dict(labels)
     for label, prob in p.items():
-        if prob >= model.labels[label].threshold:
+        if label in allowed and prob >= model.labels[label].threshold:
             out[label] = labels.get(label) or _first_evidence(found, label)
-        elif model.mode == "replace":
-            out[label] = []
     return out
 
 
@@ -440,6 +458,9 @@ class RuleResult:
 
     def features(self, taxonomy: Taxonomy) -> Features:
         return features(self.index, self.offsets, self.in_war, taxonomy)
+
+    def candidates(self, taxonomy: Taxonomy) -> set[str]:
+        return candidates(self.index, taxonomy, self.in_war)
 
 
 def rules(matcher: Matcher, text: str, language: str | None = None) -> RuleResult:
