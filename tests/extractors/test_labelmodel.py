@@ -9,8 +9,7 @@ import pytest
 
 from extractors.labelmodel import LabelModel, LabelModelError, LabelWeights, load_model
 from extractors.tagging import Matcher, tag
-from extractors.taxonomy import load_taxonomy, parse_taxonomy
-from tests.conftest import ROOT
+from extractors.taxonomy import parse_taxonomy
 
 CAP = """version = "t1"
 [relevance]
@@ -62,9 +61,3 @@ def test_a_model_trained_with_another_taxonomy_is_refused(tmp_path: Path) -> Non
     path.write_text("{not json")
     with pytest.raises(LabelModelError, match="cannot read"):
         load_model(path, "t1")
-
-
-def test_the_shipped_model_belongs_to_the_shipped_taxonomy() -> None:
-    taxonomy = load_taxonomy(ROOT / "seeds" / "taxonomy.toml")
-    shipped = load_model(ROOT / "seeds" / "label-model.json", taxonomy.version)
-    assert set(shipped.labels) <= set(taxonomy.ids("proposal"))
