@@ -5,7 +5,9 @@ labelled by label-spec.md + docs/labels.md, split dev / blind by a hash of the U
 the ingest's own function for a text input (flows.work.process on a seed-style item: parse_seed -> tag),
 so what is scored is what the ingest stores. Figures per kind, per label and per language; relevance
 precision and recall at the settings' threshold. Errors are listed for the dev split only (--misses):
-blind errors are never printed, so they cannot be tuned on.
+blind errors are never printed, so they cannot be tuned on. `--dev` scores dev alone (for tuning);
+`--record METHOD` appends the blind figures of a method, as first scored, to bench/corpus/blind-scores.jsonl.
+The gate (blind): floors in bench/baseline.json (`real_*`); the issue's targets are printed with their gap.
 """
 
 from __future__ import annotations

@@ -205,7 +205,8 @@ def test_retag_after_a_taxonomy_edit(runs: Any, tmp_path: Path, monkeypatch: pyt
 
     _, db, *_ = runs
     edited = TAXONOMY.read_text().replace('version = "', 'version = "test-', 1)
-    edited = edited.replace('  "United Kingdom", ', '  "United Kingdom", "britische", ', 1)
+    # A name no label had: "multinationale Truppe" (only de-talks says it) becomes one of Poland's.
+    edited = edited.replace('  "Poland", ', '  "Poland", "multinationale Truppe", ', 1)
     (tmp_path / "taxonomy.toml").write_text(edited)
     monkeypatch.setenv("PEACEWIRE_TAXONOMY", str(tmp_path / "taxonomy.toml"))
     before = q(db, "SELECT count(*) FROM labels")[0][0]
@@ -213,10 +214,10 @@ def test_retag_after_a_taxonomy_edit(runs: Any, tmp_path: Path, monkeypatch: pyt
     assert result["articles"] == 19 and result["articles_per_second"] > 0
     versions = {v for (v,) in q(db, "SELECT DISTINCT taxonomy_version FROM labels")}
     assert len(versions) == 1 and versions.pop().startswith("test-")
-    uk = q(db, "SELECT url FROM v_labels JOIN articles USING (article_id) WHERE label = 'united-kingdom'")
-    assert [slug(u) for (u,) in uk] == ["de-talks"]
+    pl = q(db, "SELECT url FROM v_labels JOIN articles USING (article_id) WHERE label = 'poland'")
+    assert [slug(u) for (u,) in pl] == ["de-talks"]
     assert q(db, "SELECT count(*) FROM labels")[0][0] == before + 1
-    arrays = q(db, "SELECT list_contains(actors, 'united-kingdom') FROM articles WHERE url LIKE '%de-talks%'")
+    arrays = q(db, "SELECT list_contains(actors, 'poland') FROM articles WHERE url LIKE '%de-talks%'")
     assert arrays == [(True,)]
 
 
