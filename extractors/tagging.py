@@ -5,6 +5,11 @@ offsets stay valid: quotes and dashes unified, diacritics dropped, whitespace
 made a space. All names of all labels are compiled into a single trie-shaped
 regular expression bounded by non-word characters on both sides, so a name
 never matches inside a word ("advance" is not Vance, "European" is not the EU).
+Chinese names are matched anywhere in a run of characters (no spaces between
+words); Arabic ones also with their proclitics. In the inflecting languages a
+second trie matches the words' lemmas (extractors/lemmas.py). A context rule's
+window is a number of characters or one sentence. A learned decision per
+proposal (extractors/labelmodel.py) can add candidates, when a model is given.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ from extractors.language import detect_language
 from extractors.taxonomy import SENTENCE, Label, Taxonomy
 
 # The matching method (docs/labels.md, table of blind scorings): 1 = surface trie over folded text;
-# 2 = and a second trie over the words' lemmas in the article's language (simplemma).
+# 2 = and a second trie over the words' lemmas in the article's language (simplemma); from the "rules v2"
+# scoring on (docs/labels.md) also sentence-scoped rules and the Chinese and Arabic forms.
 TAGGER_VERSION = "2"
 STEM_SUFFIX = 5
 EXACT = "="  # a term marked "=word" is matched by its surface form only
