@@ -31,11 +31,19 @@ def maintenance_deployments(settings: Settings) -> list[Any]:
 
     params = {"db": str(settings.db.resolve())}
     return [
-        retag.to_deployment(name="retag", parameters=params, tags=["peacewire", "maintenance"],
-                            description="Label every stored article again after a taxonomy edit."),
-        reextract.to_deployment(name="reextract", parameters=params, tags=["peacewire", "maintenance"],
-                                description="Rebuild feed articles from the raw archive (no network)."),
-    ]  # fmt: skip
+        retag.to_deployment(
+            name="retag",
+            parameters=params,
+            tags=["peacewire", "maintenance"],
+            description="Label every stored article again after a taxonomy edit.",
+        ),
+        reextract.to_deployment(
+            name="reextract",
+            parameters=params,
+            tags=["peacewire", "maintenance"],
+            description="Rebuild feed articles from the raw archive (no network).",
+        ),
+    ]
 
 
 def build(settings: Settings) -> list[Any]:

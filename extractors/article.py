@@ -23,8 +23,12 @@ from extractors.quality import date_flag, is_truncated, not_article_reason
 # favor_precision + no comments: F1 0.964; plus the recall pass for pages where
 # it finds almost nothing: 0.969. deduplicate=False: trafilatura's cross-document
 # cache would drop repeated paragraphs, which our own dedup needs to see.
-OPTIONS: dict[str, Any] = {"with_metadata": True, "include_comments": False, "favor_precision": True,
-                            "deduplicate": False}  # fmt: skip
+OPTIONS: dict[str, Any] = {
+    "with_metadata": True,
+    "include_comments": False,
+    "favor_precision": True,
+    "deduplicate": False,
+}
 FALLBACK_OPTIONS = {**OPTIONS, "favor_precision": False, "favor_recall": True}
 FALLBACK_BELOW_WORDS = 50
 FALLBACK_GAIN = 1.3
@@ -174,8 +178,15 @@ def extract_article(
     return replace(article, charset=charset)
 
 
-def _article(doc: Document | None, text: str, html: bytes | str, feed_date: datetime | None,
-             fallback_language: str | None, truncated: bool, declared: bool) -> Article:  # fmt: skip
+def _article(
+    doc: Document | None,
+    text: str,
+    html: bytes | str,
+    feed_date: datetime | None,
+    fallback_language: str | None,
+    truncated: bool,
+    declared: bool,
+) -> Article:
     page_date = parse_date(doc.date) if doc is not None else None
     flag = date_flag(page_date, feed_date, datetime.now(UTC))
     if flag == "future":  # a page date in the future is wrong; the feed's may not be

@@ -221,12 +221,19 @@ async def _once(client: httpx.AsyncClient, req: Request, config: ClientConfig) -
                 return Response(req.url, url, 304, "not_modified")
             if status != 200:
                 wait = _retry_after(h.get("retry-after")) if status in RETRY_STATUS else None
-                return Response(req.url, url, status, "fetch_error", error=f"HTTP {status}",
-                                retry_after=wait)  # fmt: skip
+                return Response(req.url, url, status, "fetch_error", error=f"HTTP {status}", retry_after=wait)
             body = await _read(resp, config.max_bytes)
-            return Response(req.url, url, status, "ok", body, h.get("content-type"),
-                            h.get("etag"), h.get("last-modified"),
-                            content_language=h.get("content-language"))  # fmt: skip
+            return Response(
+                req.url,
+                url,
+                status,
+                "ok",
+                body,
+                h.get("content-type"),
+                h.get("etag"),
+                h.get("last-modified"),
+                content_language=h.get("content-language"),
+            )
     return Response(req.url, url, None, "fetch_error", error=f"more than {MAX_REDIRECTS} redirects")
 
 
@@ -335,8 +342,9 @@ def _deferred(req: Request, reason: str, started: float | None) -> Response:
     return Response(req.url, None, None, "deferred", error=f"{reason}: deferred {when}", attempts=0)
 
 
-async def _polite(client: httpx.AsyncClient, host: Host, req: Request, config: ClientConfig,
-                  robots: bool) -> Response:  # fmt: skip
+async def _polite(
+    client: httpx.AsyncClient, host: Host, req: Request, config: ClientConfig, robots: bool
+) -> Response:
     if robots and not (await host.rules(client, req.url, config)).allows(req.url):
         return Response(req.url, None, None, "blocked", error="disallowed by robots.txt")
     if not await host.turn():
@@ -344,8 +352,9 @@ async def _polite(client: httpx.AsyncClient, host: Host, req: Request, config: C
     return await fetch_one(client, req, config)
 
 
-async def _budgeted(client: httpx.AsyncClient, host: Host, req: Request, config: ClientConfig,
-                    robots: bool) -> Response:  # fmt: skip
+async def _budgeted(
+    client: httpx.AsyncClient, host: Host, req: Request, config: ClientConfig, robots: bool
+) -> Response:
     """_polite within the host's budget: cut at its deadline, never started past it."""
     left, started = host.touch(), time.monotonic()
     if left <= 0:
@@ -377,8 +386,9 @@ async def _fetch_all(requests: Sequence[Request], config: ClientConfig, robots: 
     timeout = httpx.Timeout(config.timeout)
     hooks = {"response": [_check_location]}
     try:
-        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False,
-                                     event_hooks=hooks) as client:  # fmt: skip
+        async with httpx.AsyncClient(
+            timeout=timeout, follow_redirects=False, trust_env=False, event_hooks=hooks
+        ) as client:
 
             async def run(req: Request) -> Response:
                 host = hosts[_host_key(req.url)]

@@ -116,8 +116,11 @@ class _Index:
 
 def _usable(c: Candidate, found: Sequence[Candidate], rules: Rules, index: _Index) -> list[Candidate]:
     """Candidates that may be linked: not the article itself, nor its own copies, nor a pair a user split."""
-    return [o for o in found if c.article_id not in (o.article_id, index.root(o))
-            and not rules.overrides.blocks(c.article_id, o)]  # fmt: skip
+    return [
+        o
+        for o in found
+        if c.article_id not in (o.article_id, index.root(o)) and not rules.overrides.blocks(c.article_id, o)
+    ]
 
 
 def _exact(c: Candidate, index: _Index, rules: Rules) -> Decision | None:

@@ -19,11 +19,33 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "ocid", "cmpid", "mc_cid",
-        "mc_eid", "yclid", "igshid", "_ga", "_gl", "ref", "ref_src", "smid", "smtyp", "s_cid",
-        "ito", "maca", "amp", "ncid", "sr_share", "guccounter",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "ocid",
+        "cmpid",
+        "mc_cid",
+        "mc_eid",
+        "yclid",
+        "igshid",
+        "_ga",
+        "_gl",
+        "ref",
+        "ref_src",
+        "smid",
+        "smtyp",
+        "s_cid",
+        "ito",
+        "maca",
+        "amp",
+        "ncid",
+        "sr_share",
+        "guccounter",
     }
-)  # fmt: skip
+)
 TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "hsa_", "oly_", "vero_", "__twitter")
 MOBILE_HOST_PREFIXES = ("m.", "mobile.", "amp.")
 AMP_PATH_SUFFIXES = ("/amp", "/amp.html", ".amp", ".amp.html", "/amp/")

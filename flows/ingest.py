@@ -33,10 +33,18 @@ from warehouse.lock import ingest_lock
 
 
 def client_config(s: Settings, max_bytes: int, budget: http.Budget) -> http.ClientConfig:
-    return http.ClientConfig(s.user_agent, s.http_timeout, s.http_retries, max_bytes,
-                             s.fetch_concurrency, s.per_host_concurrency,
-                             parse_allow_list(s.allowed_hosts), s.http_total_timeout,
-                             s.host_delay, budget)  # fmt: skip
+    return http.ClientConfig(
+        s.user_agent,
+        s.http_timeout,
+        s.http_retries,
+        max_bytes,
+        s.fetch_concurrency,
+        s.per_host_concurrency,
+        parse_allow_list(s.allowed_hosts),
+        s.http_total_timeout,
+        s.host_delay,
+        budget,
+    )
 
 
 def fetch_budget(s: Settings) -> http.Budget:
@@ -66,9 +74,11 @@ def _flow_run_id() -> str | None:
 def read_seeds(s: Settings) -> list[Item]:
     stored = {row[0] for row in wh.read(s.db, "read_seed_ids")}
     files = sorted(s.corpus.glob("*.txt")) if s.corpus.is_dir() else []
-    return [Item(key=f"seed:{f.stem}", source="seed", title=f.stem,
-                 seed_text=f.read_text(encoding="utf-8"))
-            for f in files if f"seed:{f.stem}" not in stored]  # fmt: skip
+    return [
+        Item(key=f"seed:{f.stem}", source="seed", title=f.stem, seed_text=f.read_text(encoding="utf-8"))
+        for f in files
+        if f"seed:{f.stem}" not in stored
+    ]
 
 
 @task(name="fetch-feeds", cache_policy=NO_CACHE, persist_result=False)
@@ -83,15 +93,19 @@ def fetch_feeds(
 def parse_feeds(
     feeds: Sequence[FeedConfig], responses: Sequence[http.Response], state: stages.FeedState
 ) -> list[tuple[FeedResult, list[FeedEntry]]]:
-    return [stages.parse_poll(f, r, state[f.id][3] if f.id in state else None)
-            for f, r in zip(feeds, responses, strict=True)]  # fmt: skip
+    return [
+        stages.parse_poll(f, r, state[f.id][3] if f.id in state else None)
+        for f, r in zip(feeds, responses, strict=True)
+    ]
 
 
 @task(name="select-new-entries", cache_policy=NO_CACHE, persist_result=False)
 def select_new(
-    s: Settings, feeds: Sequence[FeedConfig], polled: Sequence[tuple[FeedResult, list[FeedEntry]]],
+    s: Settings,
+    feeds: Sequence[FeedConfig],
+    polled: Sequence[tuple[FeedResult, list[FeedEntry]]],
     limit: int | None,
-) -> tuple[list[FeedResult], stages.Selection]:  # fmt: skip
+) -> tuple[list[FeedResult], stages.Selection]:
     """New entries only: URL key and GUID unseen in the warehouse and earlier in this run."""
     items, invalid = stages.candidates(feeds, [entries for _, entries in polled])
     known = stages.known_keys(s.db, items)
@@ -194,8 +208,12 @@ def _ingest_batches(s: Settings, items: Sequence[Item], summary: RunSummary, bud
             docs = dedup_batch(s, process_pages(s, pages, pool))
             summary.tally.update(load_batch(s, docs, summary.run_id))
             summary.labels.update(h.label for d in docs if d.tags for h in d.tags.labels)
-            flagged = [(d.page.final_url or d.item.url or d.item.key, f)
-                       for d in docs if d.article for f in article_flags(d.article)]  # fmt: skip
+            flagged = [
+                (d.page.final_url or d.item.url or d.item.key, f)
+                for d in docs
+                if d.article
+                for f in article_flags(d.article)
+            ]
             summary.flags.update(f for _, f in flagged)
             summary.flagged += flagged
             summary.relevant += sum(1 for d in docs if d.tags and d.tags.relevance >= s.relevance_threshold)
@@ -207,8 +225,12 @@ def _ingest_batches(s: Settings, items: Sequence[Item], summary: RunSummary, bud
             pool.shutdown()
 
 
-@flow(name="ingest", description="Poll the feeds, ingest new articles and the seed corpus.",
-      on_failure=[alert_failure], on_crashed=[alert_failure])  # fmt: skip
+@flow(
+    name="ingest",
+    description="Poll the feeds, ingest new articles and the seed corpus.",
+    on_failure=[alert_failure],
+    on_crashed=[alert_failure],
+)
 def ingest(
     feeds: str | None = None, db: str | None = None, limit: int | None = None, force: bool = False
 ) -> dict[str, Any]:
@@ -227,8 +249,13 @@ def ingest(
         summary.feeds = polled_results + not_due
         summary.tally.update(record_entries(s, selection, summary.run_id))
         items = selection.fetch
-        log.info("%d feeds polled, %d entries seen, %d to fetch; %d seed files to load",
-                 len(due), summary.entries_seen, len(items), len(seeds))  # fmt: skip
+        log.info(
+            "%d feeds polled, %d entries seen, %d to fetch; %d seed files to load",
+            len(due),
+            summary.entries_seen,
+            len(items),
+            len(seeds),
+        )
         # Seeds first, in their own batches: they are the reference copies that
         # feed articles are de-duplicated against.
         _ingest_batches(s, seeds, summary, budget)

@@ -13,9 +13,17 @@ from extractors.linking import Decision
 from extractors.tagging import Tags
 
 OUTCOMES = (
-    "loaded", "duplicate", "known", "no_text", "not_article", "fetch_error", "blocked",
-    "too_large", "parse_error", "deferred",
-)  # fmt: skip
+    "loaded",
+    "duplicate",
+    "known",
+    "no_text",
+    "not_article",
+    "fetch_error",
+    "blocked",
+    "too_large",
+    "parse_error",
+    "deferred",
+)
 
 
 FEED_FAILURES = ("fetch_error", "not_a_feed", "too_large", "blocked")

@@ -27,8 +27,16 @@ from warehouse.lock import ingest_lock
 
 def _page(row: tuple[Any, ...]) -> Page:
     key, guid_key, feed_id, outlet, language, url, title, digest, ctype, body, final_url = row
-    item = Item(key=key, source="feed", url=url, guid_key=guid_key, feed_id=feed_id, outlet=outlet,
-                title=title or "", language=language)  # fmt: skip
+    item = Item(
+        key=key,
+        source="feed",
+        url=url,
+        guid_key=guid_key,
+        feed_id=feed_id,
+        outlet=outlet,
+        title=title or "",
+        language=language,
+    )
     return Page(item, "ok", zlib.decompress(body), final_url, ctype, raw_hash=digest)
 
 

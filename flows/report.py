@@ -78,8 +78,12 @@ def publish_artifacts(s: RunSummary) -> None:
     tally = [{"outcome": k, "items": v} for k, v in d["tally"].items()]
     create_table_artifact(key="outcomes", table=tally, description="What every item of the run became")
     if d["report"]:
-        create_link_artifact(key="report", link=Path(d["report"]).resolve().as_uri(), link_text="HTML report",
-                             description="The report of the last 30 days, rewritten by each run")  # fmt: skip
+        create_link_artifact(
+            key="report",
+            link=Path(d["report"]).resolve().as_uri(),
+            link_text="HTML report",
+            description="The report of the last 30 days, rewritten by each run",
+        )
     labels = [{"label": k, "articles": v} for k, v in d["labels"].items()]
     create_table_artifact(
         key="new-articles-per-label", table=labels, description="This run's articles per label"

@@ -61,5 +61,9 @@ def retag(db: str | None = None) -> dict[str, Any]:
             if pool is not None:
                 pool.shutdown()
     seconds = time.perf_counter() - start
-    return {"articles": done, "taxonomy_version": version, "seconds": round(seconds, 2),
-            "articles_per_second": round(done / seconds, 1) if seconds else 0.0}  # fmt: skip
+    return {
+        "articles": done,
+        "taxonomy_version": version,
+        "seconds": round(seconds, 2),
+        "articles_per_second": round(done / seconds, 1) if seconds else 0.0,
+    }

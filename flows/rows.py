@@ -41,29 +41,50 @@ def article_row(d: Processed, run_id: str, fetched_at: datetime) -> dict[str, An
     a, fp, item = d.article, d.fingerprint, d.item
     assert a is not None and fp is not None and d.tags is not None
     return {
-        "article_id": item.key, "url": d.page.final_url or item.url,
+        "article_id": item.key,
+        "url": d.page.final_url or item.url,
         "canonical_url": _canonical(a.canonical_url or d.page.final_url or item.url),
-        "guid": item.guid, "feed_id": item.feed_id, "outlet": item.outlet or a.site_name,
-        "source": item.source, "title": a.title or item.title, "authors": list(a.authors),
-        "published_at": a.published_at, "date_source": a.date_source, "fetched_at": fetched_at,
-        "language": a.language, "site_name": a.site_name, "description": a.description,
-        "text": a.text, "text_hash": fp.text_hash, "word_count": a.word_count,
-        "shingles": fp.shingles, "minhash": fp.signature.tobytes(),
+        "guid": item.guid,
+        "feed_id": item.feed_id,
+        "outlet": item.outlet or a.site_name,
+        "source": item.source,
+        "title": a.title or item.title,
+        "authors": list(a.authors),
+        "published_at": a.published_at,
+        "date_source": a.date_source,
+        "fetched_at": fetched_at,
+        "language": a.language,
+        "site_name": a.site_name,
+        "description": a.description,
+        "text": a.text,
+        "text_hash": fp.text_hash,
+        "word_count": a.word_count,
+        "shingles": fp.shingles,
+        "minhash": fp.signature.tobytes(),
         "raw_hash": d.page.raw_hash,
-        "relevance": d.tags.relevance, "taxonomy_version": d.tags.taxonomy_version,
+        "relevance": d.tags.relevance,
+        "taxonomy_version": d.tags.taxonomy_version,
         "duplicate_of": d.decision.duplicate_of if d.decision else None,
         "proposals": sorted(h.label for h in d.tags.labels if h.kind == "proposal"),
         "actors": sorted(h.label for h in d.tags.labels if h.kind == "actor"),
-        "truncated": a.truncated, "date_flag": a.date_flag, "updated_at": a.updated_at,
+        "truncated": a.truncated,
+        "date_flag": a.date_flag,
+        "updated_at": a.updated_at,
         "charset": a.charset,
         "canonical_key": url_key(canonical) if (canonical := _canonical(a.canonical_url)) else None,
         "run_id": run_id,
-    }  # fmt: skip
+    }
 
 
 def raw_row(page: Page, digest: str, compressed: bytes, fetched_at: datetime) -> dict[str, Any]:
-    return {"content_hash": digest, "url": page.final_url or page.item.url, "fetched_at": fetched_at,
-            "content_type": page.content_type, "size": len(page.body), "body_zlib": compressed}  # fmt: skip
+    return {
+        "content_hash": digest,
+        "url": page.final_url or page.item.url,
+        "fetched_at": fetched_at,
+        "content_type": page.content_type,
+        "size": len(page.body),
+        "body_zlib": compressed,
+    }
 
 
 def entry_row(d: Processed, run_id: str) -> dict[str, Any]:
@@ -72,18 +93,35 @@ def entry_row(d: Processed, run_id: str) -> dict[str, Any]:
         detail = f"{d.decision.method} copy of {d.decision.duplicate_of} ({d.decision.similarity})"
     elif d.final == "no_text" and d.item.summary:
         detail = f"{detail}; feed summary: {d.item.summary[:2000]}"
-    return {"entry_key": d.item.key, "guid_key": d.item.guid_key, "feed_id": d.item.feed_id,
-            "url": d.item.url, "title": d.item.title, "first_run_id": run_id, "last_run_id": run_id,
-            "last_seen_run_id": run_id,
-            "outcome": d.final, "detail": detail, "attempts": 1,
-            "article_id": d.item.key if d.article else None, "raw_hash": d.page.raw_hash,
-            "alias_key": d.item.alias_key}  # fmt: skip
+    return {
+        "entry_key": d.item.key,
+        "guid_key": d.item.guid_key,
+        "feed_id": d.item.feed_id,
+        "url": d.item.url,
+        "title": d.item.title,
+        "first_run_id": run_id,
+        "last_run_id": run_id,
+        "last_seen_run_id": run_id,
+        "outcome": d.final,
+        "detail": detail,
+        "attempts": 1,
+        "article_id": d.item.key if d.article else None,
+        "raw_hash": d.page.raw_hash,
+        "alias_key": d.item.alias_key,
+    }
 
 
 def _trail_row(article: str, p: Pair, merged: bool, run_id: str, at: datetime) -> dict[str, Any]:
-    return {"article_id": article, "candidate_id": p.candidate_id, "method": p.method, "score": p.score,
-            "threshold": p.threshold, "decision": "merged" if merged else "kept_apart", "run_id": run_id,
-            "decided_at": at}  # fmt: skip
+    return {
+        "article_id": article,
+        "candidate_id": p.candidate_id,
+        "method": p.method,
+        "score": p.score,
+        "threshold": p.threshold,
+        "decision": "merged" if merged else "kept_apart",
+        "run_id": run_id,
+        "decided_at": at,
+    }
 
 
 def decision_rows(stored: Sequence[Processed], run_id: str, at: datetime) -> list[dict[str, Any]]:
@@ -102,21 +140,47 @@ def decision_rows(stored: Sequence[Processed], run_id: str, at: datetime) -> lis
 
 
 def relink_rows(stored: Sequence[Processed], run_id: str) -> list[dict[str, Any]]:
-    return [{"old_root": d.decision.supersedes, "new_root": d.item.key, "method": d.decision.method,
-             "similarity": d.decision.similarity, "run_id": run_id}
-            for d in stored if d.decision and d.decision.supersedes]  # fmt: skip
+    return [
+        {
+            "old_root": d.decision.supersedes,
+            "new_root": d.item.key,
+            "method": d.decision.method,
+            "similarity": d.decision.similarity,
+            "run_id": run_id,
+        }
+        for d in stored
+        if d.decision and d.decision.supersedes
+    ]
 
 
 def batch_tables(docs: Sequence[Processed], run_id: str, fetched_at: datetime) -> dict[str, Columns]:
     """Every row a processed batch adds, per table."""
     stored = [d for d in docs if d.article is not None]
-    labels = [{"article_id": d.item.key, "kind": h.kind, "label": h.label, "mentions": h.mentions,
-               "first_offset": h.first_offset, "evidence": h.evidence,
-               "taxonomy_version": d.tags.taxonomy_version}
-              for d in stored if d.tags for h in d.tags.labels]  # fmt: skip
-    dups = [{"article_id": d.item.key, "duplicate_of": d.decision.duplicate_of,
-             "method": d.decision.method, "similarity": d.decision.similarity, "run_id": run_id}
-            for d in stored if d.decision and d.decision.duplicate_of]  # fmt: skip
+    labels = [
+        {
+            "article_id": d.item.key,
+            "kind": h.kind,
+            "label": h.label,
+            "mentions": h.mentions,
+            "first_offset": h.first_offset,
+            "evidence": h.evidence,
+            "taxonomy_version": d.tags.taxonomy_version,
+        }
+        for d in stored
+        if d.tags
+        for h in d.tags.labels
+    ]
+    dups = [
+        {
+            "article_id": d.item.key,
+            "duplicate_of": d.decision.duplicate_of,
+            "method": d.decision.method,
+            "similarity": d.decision.similarity,
+            "run_id": run_id,
+        }
+        for d in stored
+        if d.decision and d.decision.duplicate_of
+    ]
     keys = [{"key": k, "article_id": d.item.key} for d in stored if d.fingerprint for k in d.fingerprint.keys]
     return {
         "articles": columns([article_row(d, run_id, fetched_at) for d in stored]),
@@ -130,8 +194,14 @@ def batch_tables(docs: Sequence[Processed], run_id: str, fetched_at: datetime) -
 
 
 def feed_tables(feeds: Sequence[FeedConfig], at: datetime) -> dict[str, Columns]:
-    return {"feeds": columns([{"feed_id": f.id, "url": f.url, "outlet": f.outlet,
-                                "language": f.language, "updated_at": at} for f in feeds])}  # fmt: skip
+    return {
+        "feeds": columns(
+            [
+                {"feed_id": f.id, "url": f.url, "outlet": f.outlet, "language": f.language, "updated_at": at}
+                for f in feeds
+            ]
+        )
+    }
 
 
 def _state_row(r: FeedResult, prev: tuple[Any, ...] | None, at: datetime) -> dict[str, Any]:
@@ -142,28 +212,59 @@ def _state_row(r: FeedResult, prev: tuple[Any, ...] | None, at: datetime) -> dic
     failures = (old[6] or 0) + 1 if failed else 0
     interval = old[7] if failed else schedule.next_interval(old[7], r.entries_new)
     wait = schedule.failure_delay(failures) if failed else interval
-    return {"feed_id": r.feed_id, "etag": old[1] if keep else r.etag,
-            "last_modified": old[2] if keep else r.last_modified,
-            "body_hash": r.body_hash, "last_attempt_at": at,
-            "last_success_at": old[4] if failed else at,
-            "last_new_entry_at": at if r.entries_new else old[5],
-            "consecutive_failures": failures, "last_error": r.error,
-            "interval_s": interval, "next_poll_at": at + timedelta(seconds=wait)}  # fmt: skip
+    return {
+        "feed_id": r.feed_id,
+        "etag": old[1] if keep else r.etag,
+        "last_modified": old[2] if keep else r.last_modified,
+        "body_hash": r.body_hash,
+        "last_attempt_at": at,
+        "last_success_at": old[4] if failed else at,
+        "last_new_entry_at": at if r.entries_new else old[5],
+        "consecutive_failures": failures,
+        "last_error": r.error,
+        "interval_s": interval,
+        "next_poll_at": at + timedelta(seconds=wait),
+    }
 
 
-def run_tables(summary: RunSummary, prev_state: dict[str, tuple[Any, ...]], flow_run_id: str | None,
-               taxonomy_version: str, status: str) -> dict[str, Columns]:  # fmt: skip
+def run_tables(
+    summary: RunSummary,
+    prev_state: dict[str, tuple[Any, ...]],
+    flow_run_id: str | None,
+    taxonomy_version: str,
+    status: str,
+) -> dict[str, Columns]:
     at = summary.finished_at or summary.started_at
-    fetches = [{"run_id": summary.run_id, "feed_id": r.feed_id, "fetched_at": at,
-                "http_status": r.status, "outcome": r.outcome, "entries_seen": r.entries_seen,
-                "entries_new": r.entries_new, "bytes": r.bytes, "duration_ms": r.duration_ms,
-                "error": r.error, "charset": r.charset}
-               for r in summary.feeds if r.outcome != "not_due"]  # fmt: skip
-    run = {"run_id": summary.run_id, "flow_run_id": flow_run_id, "started_at": summary.started_at,
-           "finished_at": summary.finished_at, "status": status,
-           "taxonomy_version": taxonomy_version, "feeds_ok": summary.feeds_ok,
-           "feeds_failed": summary.feeds_failed, "entries_seen": summary.entries_seen,
-           "entries_new": summary.entries_new, "tally": json.dumps(dict(summary.tally))}  # fmt: skip
+    fetches = [
+        {
+            "run_id": summary.run_id,
+            "feed_id": r.feed_id,
+            "fetched_at": at,
+            "http_status": r.status,
+            "outcome": r.outcome,
+            "entries_seen": r.entries_seen,
+            "entries_new": r.entries_new,
+            "bytes": r.bytes,
+            "duration_ms": r.duration_ms,
+            "error": r.error,
+            "charset": r.charset,
+        }
+        for r in summary.feeds
+        if r.outcome != "not_due"
+    ]
+    run = {
+        "run_id": summary.run_id,
+        "flow_run_id": flow_run_id,
+        "started_at": summary.started_at,
+        "finished_at": summary.finished_at,
+        "status": status,
+        "taxonomy_version": taxonomy_version,
+        "feeds_ok": summary.feeds_ok,
+        "feeds_failed": summary.feeds_failed,
+        "entries_seen": summary.entries_seen,
+        "entries_new": summary.entries_new,
+        "tally": json.dumps(dict(summary.tally)),
+    }
     return {
         "feed_state": columns(
             [_state_row(r, prev_state.get(r.feed_id), at) for r in summary.feeds if r.outcome != "not_due"]
@@ -185,11 +286,27 @@ def reextract_tables(docs: Sequence[Processed], run_id: str, at: datetime) -> di
 
 def retag_tables(ids: Sequence[str], tags: Sequence[Tags]) -> dict[str, Columns]:
     """New labels, relevance and label arrays for these articles (old labels deleted first)."""
-    arts = [{"article_id": a, "relevance": t.relevance, "taxonomy_version": t.taxonomy_version,
-             "proposals": sorted(h.label for h in t.labels if h.kind == "proposal"),
-             "actors": sorted(h.label for h in t.labels if h.kind == "actor")}
-            for a, t in zip(ids, tags, strict=True)]  # fmt: skip
-    labels = [{"article_id": a, "kind": h.kind, "label": h.label, "mentions": h.mentions,
-               "first_offset": h.first_offset, "evidence": h.evidence, "taxonomy_version": t.taxonomy_version}
-              for a, t in zip(ids, tags, strict=True) for h in t.labels]  # fmt: skip
+    arts = [
+        {
+            "article_id": a,
+            "relevance": t.relevance,
+            "taxonomy_version": t.taxonomy_version,
+            "proposals": sorted(h.label for h in t.labels if h.kind == "proposal"),
+            "actors": sorted(h.label for h in t.labels if h.kind == "actor"),
+        }
+        for a, t in zip(ids, tags, strict=True)
+    ]
+    labels = [
+        {
+            "article_id": a,
+            "kind": h.kind,
+            "label": h.label,
+            "mentions": h.mentions,
+            "first_offset": h.first_offset,
+            "evidence": h.evidence,
+            "taxonomy_version": t.taxonomy_version,
+        }
+        for a, t in zip(ids, tags, strict=True)
+        for h in t.labels
+    ]
     return {"retagged": columns(arts), "labels": columns(labels)}

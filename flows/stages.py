@@ -55,14 +55,16 @@ def due_feeds(
             due.append(f)
         else:
             when = next_at.isoformat(timespec="minutes") if next_at else "?"
-            skipped.append(FeedResult(f.id, f.outlet, None, "not_due", 0, 0, 0, 0,
-                                      f"next poll at {when}", None, None, None))  # fmt: skip
+            skipped.append(
+                FeedResult(
+                    f.id, f.outlet, None, "not_due", 0, 0, 0, 0, f"next poll at {when}", None, None, None
+                )
+            )
     return due, skipped
 
 
 def feed_requests(feeds: Sequence[FeedConfig], state: FeedState) -> list[http.Request]:
-    return [http.Request(f.url, *(state[f.id][1:3] if f.id in state else (None, None)))
-            for f in feeds]  # fmt: skip
+    return [http.Request(f.url, *(state[f.id][1:3] if f.id in state else (None, None))) for f in feeds]
 
 
 def body_hash(body: bytes) -> str:
@@ -73,8 +75,20 @@ def parse_poll(
     feed: FeedConfig, resp: http.Response, previous_hash: str | None
 ) -> tuple[FeedResult, list[FeedEntry]]:
     """A feed response -> its result row and its entries (none when unchanged or failed)."""
-    base = FeedResult(feed.id, feed.outlet, resp.status, resp.outcome, 0, 0, len(resp.body),
-                      resp.duration_ms, resp.error, resp.etag, resp.last_modified, previous_hash)  # fmt: skip
+    base = FeedResult(
+        feed.id,
+        feed.outlet,
+        resp.status,
+        resp.outcome,
+        0,
+        0,
+        len(resp.body),
+        resp.duration_ms,
+        resp.error,
+        resp.etag,
+        resp.last_modified,
+        previous_hash,
+    )
     if resp.outcome != "ok":
         return base, []
     digest = body_hash(resp.body)
@@ -82,8 +96,14 @@ def parse_poll(
     if not parsed.ok:
         return replace(base, outcome="not_a_feed", error=parsed.problem, body_hash=digest), []
     outcome = "unchanged" if digest == previous_hash else ("degraded" if parsed.degraded else "ok")
-    result = replace(base, outcome=outcome, entries_seen=len(parsed.entries), error=parsed.problem,
-                     body_hash=digest, charset=parsed.charset)  # fmt: skip
+    result = replace(
+        base,
+        outcome=outcome,
+        entries_seen=len(parsed.entries),
+        error=parsed.problem,
+        body_hash=digest,
+        charset=parsed.charset,
+    )
     return result, list(parsed.entries)
 
 
@@ -96,11 +116,19 @@ def entry_item(feed: FeedConfig, entry: FeedEntry) -> Item | Processed:
     if isinstance(key, BadURL) or isinstance(alias, BadURL):
         return invalid_entry(feed, entry, key.reason if isinstance(key, BadURL) else "bad alias link")
     return Item(
-        key=key, source="feed", url=link, alias_key=alias, guid=entry.guid,
-        guid_key=guid_key(feed.id, entry.guid) if entry.guid else None, feed_id=feed.id,
-        outlet=feed.outlet, title=entry.title, summary=entry.content or entry.summary,
-        feed_date=entry.published_at, language=feed.language,
-    )  # fmt: skip
+        key=key,
+        source="feed",
+        url=link,
+        alias_key=alias,
+        guid=entry.guid,
+        guid_key=guid_key(feed.id, entry.guid) if entry.guid else None,
+        feed_id=feed.id,
+        outlet=feed.outlet,
+        title=entry.title,
+        summary=entry.content or entry.summary,
+        feed_date=entry.published_at,
+        language=feed.language,
+    )
 
 
 def invalid_entry(feed: FeedConfig, entry: FeedEntry, reason: str) -> Processed:
@@ -108,9 +136,16 @@ def invalid_entry(feed: FeedConfig, entry: FeedEntry, reason: str) -> Processed:
     digest = hashlib.sha256(
         "\x00".join((feed.id, entry.guid or "", entry.title, reason)).encode("utf-8", "surrogatepass")
     ).hexdigest()[:20]
-    item = Item(key=f"invalid:{digest}", source="feed", guid=entry.guid, feed_id=feed.id,
-                guid_key=guid_key(feed.id, entry.guid) if entry.guid else None,
-                outlet=feed.outlet, title=entry.title, language=feed.language)  # fmt: skip
+    item = Item(
+        key=f"invalid:{digest}",
+        source="feed",
+        guid=entry.guid,
+        feed_id=feed.id,
+        guid_key=guid_key(feed.id, entry.guid) if entry.guid else None,
+        outlet=feed.outlet,
+        title=entry.title,
+        language=feed.language,
+    )
     return settled(item, "parse_error", reason)
 
 
@@ -142,8 +177,13 @@ def candidates(
     return items, invalid
 
 
-def select(items: Sequence[Item], invalid: Sequence[Processed], known: set[str], retries: Sequence[Item],
-           limit: int | None) -> Selection:  # fmt: skip
+def select(
+    items: Sequence[Item],
+    invalid: Sequence[Processed],
+    known: set[str],
+    retries: Sequence[Item],
+    limit: int | None,
+) -> Selection:
     """New entries (URL key and GUID unseen in the warehouse and earlier in this run), then the entries
     earlier runs left to retry; past the limit they are deferred, and wait for the next run."""
     out = Selection(settled=list(invalid))
@@ -168,9 +208,11 @@ def select(items: Sequence[Item], invalid: Sequence[Processed], known: set[str],
 
 
 def known_keys(db: Path, items: Sequence[Item]) -> set[str]:
-    probe: dict[str, list[Any]] = {"entry_key": [i.key for i in items],
-                                   "guid_key": [i.guid_key for i in items],
-                                   "alias_key": [i.alias_key for i in items]}  # fmt: skip
+    probe: dict[str, list[Any]] = {
+        "entry_key": [i.key for i in items],
+        "guid_key": [i.guid_key for i in items],
+        "alias_key": [i.alias_key for i in items],
+    }
     rows = wh.read(db, "read_known_entries", {"max_attempts": MAX_PAGE_ATTEMPTS}, {"probe": probe})
     return {row[0] for row in rows}
 
@@ -178,8 +220,10 @@ def known_keys(db: Path, items: Sequence[Item]) -> set[str]:
 def retry_items(db: Path) -> list[Item]:
     """Entries that failed to fetch on earlier runs and may be tried again."""
     rows = wh.read(db, "read_retry_entries", {"max_attempts": MAX_PAGE_ATTEMPTS})
-    return [Item(key=k, source="feed", url=url, guid_key=g, feed_id=f, outlet=o, title=t or "",
-                 language=lang) for k, g, f, o, lang, url, t in rows]  # fmt: skip
+    return [
+        Item(key=k, source="feed", url=url, guid_key=g, feed_id=f, outlet=o, title=t or "", language=lang)
+        for k, g, f, o, lang, url, t in rows
+    ]
 
 
 # ----------------------------------------------------------------- pages
@@ -195,8 +239,9 @@ def fetch_pages(items: Sequence[Item], config: http.ClientConfig) -> list[Page]:
         if r is None:
             pages.append(Page(item, "ok"))
         else:
-            pages.append(Page(item, r.outcome, r.body, r.final_url, r.content_type, r.error,
-                              r.content_language))  # fmt: skip
+            pages.append(
+                Page(item, r.outcome, r.body, r.final_url, r.content_type, r.error, r.content_language)
+            )
     return pages
 
 
@@ -226,8 +271,16 @@ def _stored_candidates(db: Path, fps: Sequence[Fingerprint], url_keys: set[str])
     # Only the keys shared with the batch: the others are never looked up (and hashing
     # 64 bands of every false LSH candidate would cost more than the query).
     found_fps = map(Fingerprint, cols["text_hash"], sigs, cols["shingles"], map(tuple, cols["keys"]))
-    return list(map(Candidate, cols["article_id"], found_fps, cols["published_at"], cols["duplicate_of"],
-                    cols["canonical_key"]))  # fmt: skip
+    return list(
+        map(
+            Candidate,
+            cols["article_id"],
+            found_fps,
+            cols["published_at"],
+            cols["duplicate_of"],
+            cols["canonical_key"],
+        )
+    )
 
 
 def _overrides(db: Path) -> Overrides:

@@ -42,8 +42,16 @@ def extract(page: Page, min_words: int) -> Article | Rejection:
     if item.seed_text is not None:
         return parse_seed(item.seed_text)
     url = page.final_url or item.url or ""
-    return extract_article(page.body, url, min_words, item.feed_date, item.language, item.summary,
-                           page.content_language, page.content_type)  # fmt: skip
+    return extract_article(
+        page.body,
+        url,
+        min_words,
+        item.feed_date,
+        item.language,
+        item.summary,
+        page.content_language,
+        page.content_type,
+    )
 
 
 def process(page: Page, min_words: int, taxonomy: Path) -> Processed:
@@ -74,8 +82,12 @@ def make_pool(requested: int) -> Executor | None:
     n = workers(requested)
     if n == 1:
         return None
-    return ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=exit_with_parent, initargs=(os.getpid(),))  # fmt: skip
+    return ProcessPoolExecutor(
+        max_workers=n,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=exit_with_parent,
+        initargs=(os.getpid(),),
+    )
 
 
 def map_batch(fn: Callable[[T], R], items: Sequence[T], pool: Executor | None, min_batch: int) -> list[R]:

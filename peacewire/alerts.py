@@ -23,10 +23,15 @@ import httpx
 
 TIMEOUT = 10.0  # a slow webhook must not hold up the run
 KIND_TITLES = {
-    "feed_failing": "failing feed", "feed_paused": "paused feed", "feed_stalled": "stalled feed",
-    "low_yield": "far fewer articles than usual", "no_recent_run": "no recent run",
-    "run_failed": "run failed", "feeds_down": "most feeds failed", "run_crashed": "run killed",
-}  # fmt: skip
+    "feed_failing": "failing feed",
+    "feed_paused": "paused feed",
+    "feed_stalled": "stalled feed",
+    "low_yield": "far fewer articles than usual",
+    "no_recent_run": "no recent run",
+    "run_failed": "run failed",
+    "feeds_down": "most feeds failed",
+    "run_crashed": "run killed",
+}
 
 
 @dataclass(frozen=True)
@@ -47,10 +52,14 @@ def _line(c: Condition) -> str:
     return f"• *{KIND_TITLES.get(c.kind, c.kind)}* — {c.detail}"
 
 
-def payload(event: str, db: Path, found: list[Condition], run_id: str | None = None,
-            error: str | None = None) -> dict[str, Any]:  # fmt: skip
-    head = f"peacewire: run {run_id} failed: {error}" if event == "run_failed" else (
-        f"peacewire: {len(found)} condition(s) need attention ({db.name})")  # fmt: skip
+def payload(
+    event: str, db: Path, found: list[Condition], run_id: str | None = None, error: str | None = None
+) -> dict[str, Any]:
+    head = (
+        f"peacewire: run {run_id} failed: {error}"
+        if event == "run_failed"
+        else (f"peacewire: {len(found)} condition(s) need attention ({db.name})")
+    )
     text = "\n".join([head, *(_line(c) for c in found)])
     return {
         "text": text,

@@ -67,15 +67,27 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("sql", help="one SQL statement (views: v_articles, v_labels, ...); no file access")
     q.add_argument("--db", type=Path, help="warehouse file")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    fd = sub.add_parser("feeds", help="per-feed health: failing, paused, stalled feeds first",
-                        epilog=EXAMPLES["feeds"], formatter_class=fmt)  # fmt: skip
+    fd = sub.add_parser(
+        "feeds",
+        help="per-feed health: failing, paused, stalled feeds first",
+        epilog=EXAMPLES["feeds"],
+        formatter_class=fmt,
+    )
     fd.add_argument("--db", type=Path, help="warehouse file")
     fd.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    rx = sub.add_parser("reextract", help="rebuild feed articles from the raw archive (no network)",
-                        epilog=EXAMPLES["reextract"], formatter_class=fmt)  # fmt: skip
+    rx = sub.add_parser(
+        "reextract",
+        help="rebuild feed articles from the raw archive (no network)",
+        epilog=EXAMPLES["reextract"],
+        formatter_class=fmt,
+    )
     rx.add_argument("--db", type=Path, help="warehouse file")
-    rt = sub.add_parser("retag", help="label every stored article again with the current taxonomy",
-                        epilog=EXAMPLES["retag"], formatter_class=fmt)  # fmt: skip
+    rt = sub.add_parser(
+        "retag",
+        help="label every stored article again with the current taxonomy",
+        epilog=EXAMPLES["retag"],
+        formatter_class=fmt,
+    )
     rt.add_argument("--db", type=Path, help="warehouse file")
     sub.add_parser(
         "serve",

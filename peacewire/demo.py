@@ -16,8 +16,10 @@ from peacewire.devsite import serve, write_feed_list
 from peacewire.settings import PROJECT_ROOT, apply_prefect_environment, load_settings
 
 SITE = PROJECT_ROOT / "tests" / "fixtures" / "site"
-FEEDS = [("frontline", "/feed-a.xml", "Frontline Review", "en"),
-         ("dailywire", "/feed-b.atom", "Daily Wire Service", "en")]  # fmt: skip
+FEEDS = [
+    ("frontline", "/feed-a.xml", "Frontline Review", "en"),
+    ("dailywire", "/feed-b.atom", "Daily Wire Service", "en"),
+]
 QUERIES = {
     "Every stored article (copies included)": """
         SELECT coalesce(outlet, 'seed corpus') AS outlet, left(title, 60) AS title, language,

@@ -48,9 +48,21 @@ def _server_command(fd: int) -> list[str]:
     import prefect
 
     app_dir = str(Path(prefect.__file__).resolve().parent.parent)
-    uvicorn = [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
-               "prefect.server.api.server:create_app", "--fd", str(fd), "--log-level", "error",
-               "--lifespan", "on"]  # fmt: skip
+    uvicorn = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        app_dir,
+        "--factory",
+        "prefect.server.api.server:create_app",
+        "--fd",
+        str(fd),
+        "--log-level",
+        "error",
+        "--lifespan",
+        "on",
+    ]
     return command(os.getpid(), DEATH_SIGNAL, uvicorn)
 
 
@@ -68,8 +80,10 @@ def _wait_healthy(proc: subprocess.Popen[bytes], url: str, timeout: float) -> No
         if proc.poll() is not None:
             raise UserError(f"the temporary Prefect API exited at start-up (status {proc.returncode})")
         if time.monotonic() > deadline:
-            raise UserError(f"the temporary Prefect API did not answer within {timeout:.0f} s "
-                            "(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS)")  # fmt: skip
+            raise UserError(
+                f"the temporary Prefect API did not answer within {timeout:.0f} s "
+                "(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS)"
+            )
         time.sleep(0.2)
 
 
@@ -103,8 +117,12 @@ def temporary_server(startup_timeout: float) -> Iterator[str]:
     sock = _listening_socket()
     url = f"http://127.0.0.1:{sock.getsockname()[1]}/api"
     try:
-        proc = subprocess.Popen(_server_command(sock.fileno()), pass_fds=(sock.fileno(),),
-                                env={**os.environ, **SERVER_ENV}, stdout=subprocess.DEVNULL)  # fmt: skip
+        proc = subprocess.Popen(
+            _server_command(sock.fileno()),
+            pass_fds=(sock.fileno(),),
+            env={**os.environ, **SERVER_ENV},
+            stdout=subprocess.DEVNULL,
+        )
     finally:
         sock.close()  # the server holds its own copy
     try:

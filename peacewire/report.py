@@ -49,8 +49,13 @@ def _q(db: Path, name: str, period: Period, **extra: Any) -> list[tuple[Any, ...
 
 
 def _figure_html(fig: go.Figure, title: str) -> str:
-    fig.update_layout(title=title, template="plotly_white", height=420, margin={"l": 60, "r": 20, "t": 60,
-                      "b": 60}, legend={"font": {"size": 11}})  # fmt: skip
+    fig.update_layout(
+        title=title,
+        template="plotly_white",
+        height=420,
+        margin={"l": 60, "r": 20, "t": 60, "b": 60},
+        legend={"font": {"size": 11}},
+    )
     return str(fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False}))
 
 
@@ -59,8 +64,12 @@ def _stacked(rows: list[tuple[Any, ...]], index: int, title: str) -> str:
     series: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
         series[str(row[index])][row[0]] += int(row[3])
-    fig = go.Figure([go.Bar(name=name, x=list(days), y=list(days.values())) for name, days in
-                     sorted(series.items(), key=lambda kv: -sum(kv[1].values()))])  # fmt: skip
+    fig = go.Figure(
+        [
+            go.Bar(name=name, x=list(days), y=list(days.values()))
+            for name, days in sorted(series.items(), key=lambda kv: -sum(kv[1].values()))
+        ]
+    )
     fig.update_layout(barmode="stack", yaxis_title="unique relevant articles")
     return _figure_html(fig, title)
 
@@ -69,8 +78,12 @@ def _proposals(rows: list[tuple[Any, ...]]) -> str:
     series: dict[str, list[tuple[date, int]]] = defaultdict(list)
     for day, proposal, articles in rows:
         series[proposal].append((day, int(articles)))
-    fig = go.Figure([go.Scatter(name=p, x=[d for d, _ in pts], y=[n for _, n in pts], mode="lines+markers")
-                     for p, pts in sorted(series.items())])  # fmt: skip
+    fig = go.Figure(
+        [
+            go.Scatter(name=p, x=[d for d, _ in pts], y=[n for _, n in pts], mode="lines+markers")
+            for p, pts in sorted(series.items())
+        ]
+    )
     fig.update_layout(yaxis_title="articles discussing it")
     return _figure_html(fig, "Proposals over time")
 
@@ -80,8 +93,15 @@ def _heatmap(rows: list[tuple[Any, ...]]) -> str:
     proposals = sorted({r[1] for r in rows})
     cells = {(r[0], r[1]): int(r[2]) for r in rows}
     z = [[cells.get((a, p), 0) for p in proposals] for a in actors]
-    fig = go.Figure(go.Heatmap(z=z, x=proposals, y=actors, colorscale="Blues", hovertemplate=(
-        "%{y} × %{x}: %{z} articles<extra></extra>")))  # fmt: skip
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=proposals,
+            y=actors,
+            colorscale="Blues",
+            hovertemplate=("%{y} × %{x}: %{z} articles<extra></extra>"),
+        )
+    )
     fig.update_layout(height=max(420, 22 * len(actors) + 160), yaxis={"autorange": "reversed", "dtick": 1})
     return _figure_html(fig, "Who is named with which proposal (unique relevant articles)")
 
@@ -103,8 +123,16 @@ def _table(columns: list[str], rows: list[tuple[Any, ...]], empty: str) -> str:
 
 
 def _evidence(rows: list[tuple[Any, ...]]) -> str:
-    linked = [(label, f"“{html.escape(ev)}”", f'<a href="{html.escape(url or "")}">{_cell(title)}</a>',
-               _cell(outlet), _cell(day)) for label, ev, title, outlet, url, day, _ in rows]  # fmt: skip
+    linked = [
+        (
+            label,
+            f"“{html.escape(ev)}”",
+            f'<a href="{html.escape(url or "")}">{_cell(title)}</a>',
+            _cell(outlet),
+            _cell(day),
+        )
+        for label, ev, title, outlet, url, day, _ in rows
+    ]
     if not linked:
         return '<p class="empty">No proposal was discussed in this range.</p>'
     head = "".join(f"<th>{c}</th>" for c in ("proposal", "evidence", "article", "outlet", "day"))
@@ -114,19 +142,25 @@ def _evidence(rows: list[tuple[Any, ...]]) -> str:
 
 def _kpis(totals: tuple[Any, ...]) -> str:
     names = ("articles stored", "unique", "unique and relevant", "outlets", "languages")
-    return '<div class="kpis">' + "".join(
-        f'<div class="kpi"><b>{int(v or 0):,}</b>{n}</div>' for n, v in zip(names, totals, strict=True)
-    ) + "</div>"  # fmt: skip
+    return (
+        '<div class="kpis">'
+        + "".join(
+            f'<div class="kpi"><b>{int(v or 0):,}</b>{n}</div>' for n, v in zip(names, totals, strict=True)
+        )
+        + "</div>"
+    )
 
 
 def _charts(db: Path, period: Period) -> list[str]:
     daily = _q(db, "report_daily", period)
     if not daily:
         return ['<p class="empty">No relevant article in this range.</p>']
-    return [_stacked(daily, 1, "Articles per day, by outlet"),
-            _stacked(daily, 2, "Articles per day, by language"),
-            _proposals(_q(db, "report_proposals_daily", period)),
-            _heatmap(_q(db, "report_heatmap", period))]  # fmt: skip
+    return [
+        _stacked(daily, 1, "Articles per day, by outlet"),
+        _stacked(daily, 2, "Articles per day, by language"),
+        _proposals(_q(db, "report_proposals_daily", period)),
+        _heatmap(_q(db, "report_heatmap", period)),
+    ]
 
 
 def render(db: Path, period: Period, generated: datetime) -> str:
@@ -137,18 +171,39 @@ def render(db: Path, period: Period, generated: datetime) -> str:
     parts = [
         f"<h1>peacewire: the US–Russia–Ukraine talks in the news</h1><p class='sub'>{period.start} to "
         f"{period.end} · generated {generated:%Y-%m-%d %H:%M} UTC from {html.escape(db.name)}</p>",
-        _kpis(totals), "<h2>Coverage</h2>", *_charts(db, period),
-        "<h2>What is said about each proposal</h2>", _evidence(evidence),
+        _kpis(totals),
+        "<h2>Coverage</h2>",
+        *_charts(db, period),
+        "<h2>What is said about each proposal</h2>",
+        _evidence(evidence),
         "<h2>Most syndicated stories</h2>",
-        _table(["title", "first published by", "day", "copies", "outlets", "copied by", "longest lag"],
-               stories, "No story was copied in this range."),
+        _table(
+            ["title", "first published by", "day", "copies", "outlets", "copied by", "longest lag"],
+            stories,
+            "No story was copied in this range.",
+        ),
         "<h2>Feed health</h2>",
-        _table(["feed", "outlet", "lang", "status", "last success", "last new entry", "failures in a row",
-                "entries", "duplicate share"], feeds, "No feed has been polled yet."),
-    ]  # fmt: skip
-    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>peacewire report "
-            f"{period.start} – {period.end}</title><style>{CSS}</style>"
-            f"<script>{get_plotlyjs()}</script></head><body>{''.join(parts)}</body></html>")  # fmt: skip
+        _table(
+            [
+                "feed",
+                "outlet",
+                "lang",
+                "status",
+                "last success",
+                "last new entry",
+                "failures in a row",
+                "entries",
+                "duplicate share",
+            ],
+            feeds,
+            "No feed has been polled yet.",
+        ),
+    ]
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>peacewire report "
+        f"{period.start} – {period.end}</title><style>{CSS}</style>"
+        f"<script>{get_plotlyjs()}</script></head><body>{''.join(parts)}</body></html>"
+    )
 
 
 def default_out(db: Path) -> Path:
@@ -181,8 +236,12 @@ EXAMPLES = (
 
 
 def add_parser(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
-    p = sub.add_parser("report", help="write a self-contained HTML report (charts, evidence, syndication)",
-                       epilog=EXAMPLES, formatter_class=fmt)  # fmt: skip
+    p = sub.add_parser(
+        "report",
+        help="write a self-contained HTML report (charts, evidence, syndication)",
+        epilog=EXAMPLES,
+        formatter_class=fmt,
+    )
     p.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: 29 days before --to)")
     p.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (default: today, UTC)")
     p.add_argument("--out", type=Path, help="output file (default: <warehouse>-report.html beside it)")

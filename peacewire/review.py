@@ -24,8 +24,12 @@ EXAMPLES = (
 
 
 def add_parser(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
-    p = sub.add_parser("dedup", help="why an article was merged as a copy; split or merge by hand",
-                       epilog=EXAMPLES, formatter_class=fmt)  # fmt: skip
+    p = sub.add_parser(
+        "dedup",
+        help="why an article was merged as a copy; split or merge by hand",
+        epilog=EXAMPLES,
+        formatter_class=fmt,
+    )
     p.add_argument("action", choices=("why", "split", "merge"))
     p.add_argument("article", help="the article: its URL, canonical URL or article_id")
     p.add_argument("original", nargs="?", help="merge: the article it copies")

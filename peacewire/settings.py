@@ -120,10 +120,14 @@ class Settings(BaseSettings):
 
     def view_config(self) -> dict[str, object]:
         """Settings the SQL views read from the warehouse's config table."""
-        return {"relevance_threshold": self.relevance_threshold, "stalled_days": self.stalled_days,
-                "pause_after": PAUSE_AFTER, "alert_drop_ratio": self.alert_drop_ratio,
-                "alert_run_gap_hours": self.alert_run_gap_hours,
-                "alert_feed_failure_ratio": self.alert_feed_failure_ratio}  # fmt: skip
+        return {
+            "relevance_threshold": self.relevance_threshold,
+            "stalled_days": self.stalled_days,
+            "pause_after": PAUSE_AFTER,
+            "alert_drop_ratio": self.alert_drop_ratio,
+            "alert_run_gap_hours": self.alert_run_gap_hours,
+            "alert_feed_failure_ratio": self.alert_feed_failure_ratio,
+        }
 
     def resolved(self, **overrides: object) -> Settings:
         """A copy with CLI options applied (None means: keep the setting)."""

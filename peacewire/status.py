@@ -15,13 +15,27 @@ EXAMPLES = (
     "examples:\n  peacewire status\n  peacewire status --runs 30\n"
     "  peacewire status --format json | jq '.attention'"
 )
-RUN_COLUMNS = ["run_id", "started_utc", "status", "seconds", "feeds_ok", "feeds_failed", "entries_new",
-               "loaded", "duplicates", "fetch_errors"]  # fmt: skip
+RUN_COLUMNS = [
+    "run_id",
+    "started_utc",
+    "status",
+    "seconds",
+    "feeds_ok",
+    "feeds_failed",
+    "entries_new",
+    "loaded",
+    "duplicates",
+    "fetch_errors",
+]
 
 
 def add_parser(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
-    p = sub.add_parser("status", help="last runs, their tallies, and what needs attention (alerts)",
-                       epilog=EXAMPLES, formatter_class=fmt)  # fmt: skip
+    p = sub.add_parser(
+        "status",
+        help="last runs, their tallies, and what needs attention (alerts)",
+        epilog=EXAMPLES,
+        formatter_class=fmt,
+    )
     p.add_argument("--db", type=Path, help="warehouse file")
     p.add_argument("--runs", type=int, default=10, help="how many recent runs to show (default 10)")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -39,8 +53,12 @@ def cmd_status(s: Settings, args: argparse.Namespace) -> int:
     except WarehouseError as exc:
         raise UserError(str(exc)) from None
     if args.format == "json":
-        output.print_json({"runs": [dict(zip(RUN_COLUMNS, r, strict=True)) for r in runs],
-                           "attention": [asdict(c) for c in found]})  # fmt: skip
+        output.print_json(
+            {
+                "runs": [dict(zip(RUN_COLUMNS, r, strict=True)) for r in runs],
+                "attention": [asdict(c) for c in found],
+            }
+        )
         return 0
     print(f"Last {len(runs)} run(s) of {s.db}:")
     output.print_rows(RUN_COLUMNS, runs, "table")

@@ -21,8 +21,9 @@ from peacewire.settings import SettingsError, apply_prefect_environment, load_se
 
 
 def _prefect(*args: str) -> None:
-    subprocess.run([str(Path(sys.executable).with_name("prefect")), *args], check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
+    subprocess.run(
+        [str(Path(sys.executable).with_name("prefect")), *args], check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def _healthy(url: str) -> bool:
@@ -39,9 +40,20 @@ def start(home: Path, port: int) -> int:
         print(f"a Prefect server already answers on {url}")
         return 0
     log = (home / "server.log").open("ab")
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("prefect")), "server", "start", "--host",
-                             "127.0.0.1", "--port", str(port)], stdout=log, stderr=log,
-                            start_new_session=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("prefect")),
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
     (home / "server.pid").write_text(str(proc.pid))
     deadline = time.monotonic() + 120
     while not _healthy(url):
