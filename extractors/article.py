@@ -134,7 +134,8 @@ def best_document(html: bytes | str, url: str) -> Document | None:
     return alt if _words(alt) > FALLBACK_GAIN * _words(doc) else doc
 
 
-def extract_article(
+# The page's facts, one parameter each: bench/eval_extraction.py and the stages call it positionally.
+def extract_article(  # noqa: PLR0913, PLR0917
     html: bytes | str,
     url: str,
     min_words: int,
@@ -178,7 +179,7 @@ def extract_article(
     return replace(article, charset=charset)
 
 
-def _article(
+def _article(  # noqa: PLR0913, PLR0917 (extract_article's facts, passed on)
     doc: Document | None,
     text: str,
     html: bytes | str,

@@ -25,6 +25,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -217,9 +218,9 @@ async def _once(client: httpx.AsyncClient, req: Request, config: ClientConfig) -
             if status in REDIRECTS and h.get("location"):
                 url = _follow(url, h["location"])
                 continue
-            if status == 304:
-                return Response(req.url, url, 304, "not_modified")
-            if status != 200:
+            if status == HTTPStatus.NOT_MODIFIED:
+                return Response(req.url, url, status, "not_modified")
+            if status != HTTPStatus.OK:
                 wait = _retry_after(h.get("retry-after")) if status in RETRY_STATUS else None
                 return Response(req.url, url, status, "fetch_error", error=f"HTTP {status}", retry_after=wait)
             body = await _read(resp, config.max_bytes)
@@ -256,7 +257,10 @@ async def fetch_one(client: httpx.AsyncClient, req: Request, config: ClientConfi
     return replace(result, attempts=attempt + 1, duration_ms=ms)
 
 
-async def _attempt(client: httpx.AsyncClient, req: Request, config: ClientConfig) -> tuple[Response, bool]:
+# One return per kind of failure: the table of what each becomes and whether it is retried.
+async def _attempt(  # noqa: PLR0911
+    client: httpx.AsyncClient, req: Request, config: ClientConfig
+) -> tuple[Response, bool]:
     """One try, and whether it is worth another."""
     try:
         result = await asyncio.wait_for(_once(client, req, config), config.total_timeout)
@@ -332,7 +336,7 @@ async def _robots(client: httpx.AsyncClient, url: str, config: ClientConfig) -> 
     result, _ = await _attempt(client, Request(robots_url), small)
     if result.outcome == "ok":
         return parse_robots(result.body.decode("utf-8", "replace"), config.user_agent)
-    if result.status is not None and result.status >= 500:
+    if result.status is not None and result.status >= HTTPStatus.INTERNAL_SERVER_ERROR:
         return DISALLOW_ALL  # RFC 9309: an unreachable robots.txt means "do not crawl" for now
     return ALLOW_ALL  # 4xx or no answer: no rules
 

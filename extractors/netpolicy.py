@@ -100,8 +100,11 @@ class AllowList:
         return any(e.allows(name, address, port) for e in self.entries)
 
 
+MAX_PORT = 65535
+
+
 def _port(text: str, raw: str) -> int:
-    if not (text.isascii() and text.isdigit() and 0 < int(text) < 65536):
+    if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_PORT):
         raise PolicyError(f"not a port (1-65535) in {raw!r}")
     return int(text)
 

@@ -50,6 +50,7 @@ TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "hsa_", "oly_", "vero_", "__t
 MOBILE_HOST_PREFIXES = ("m.", "mobile.", "amp.")
 AMP_PATH_SUFFIXES = ("/amp", "/amp.html", ".amp", ".amp.html", "/amp/")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+MIN_DOTS_TO_STRIP = 2  # m.example.com -> example.com, but m.com stays m.com
 
 
 class InvalidURL(ValueError):
@@ -78,7 +79,7 @@ def _host(netloc_host: str) -> str:
 
 
 def _strips(host: str, prefix: str) -> bool:
-    return host.startswith(prefix) and (prefix == "www." or host.count(".") >= 2)
+    return host.startswith(prefix) and (prefix == "www." or host.count(".") >= MIN_DOTS_TO_STRIP)
 
 
 def _path(path: str) -> str:

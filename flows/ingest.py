@@ -176,7 +176,7 @@ def write_report(s: Settings) -> str | None:
         return None
 
 
-def alert_failure(flow: Any, flow_run: Any, state: Any) -> None:
+def alert_failure(flow: Any, flow_run: Any, state: Any) -> None:  # noqa: ARG001 (Prefect's hook signature)
     """Flow hook: a failed or crashed run is reported to the webhook."""
     s = load_settings()
     if s.alert_webhook:

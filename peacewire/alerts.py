@@ -21,6 +21,8 @@ from typing import Any
 
 import httpx
 
+from warehouse import load as wh
+
 TIMEOUT = 10.0  # a slow webhook must not hold up the run
 KIND_TITLES = {
     "feed_failing": "failing feed",
@@ -43,8 +45,6 @@ class Condition:
 
 def conditions(db: Path) -> list[Condition]:
     """The warehouse's current conditions (none for a warehouse that does not exist yet)."""
-    from warehouse import load as wh
-
     return [Condition(*row) for row in wh.read(db, "read_conditions")]
 
 

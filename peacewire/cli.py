@@ -8,14 +8,20 @@ they are recorded in the warehouse and shown in the summary.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from extractors.feedlist import FeedListError, load_feed_list
+from extractors.taxonomy import TaxonomyError, load_taxonomy
 from peacewire import output, report, review, status
 from peacewire.errors import UserError
+from peacewire.prefect_api import prefect_api
 from peacewire.settings import Settings, SettingsError, apply_prefect_environment, load_settings
+from warehouse.db import QueryError, WarehouseError, migrate, opened, run_query, sql
+from warehouse.lock import ingest_lock
 
 EXAMPLES = {
     "ingest": (
@@ -102,11 +108,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _check_ingest_inputs(s: Settings) -> None:
-    from extractors.feedlist import FeedListError, load_feed_list
-    from extractors.taxonomy import TaxonomyError, load_taxonomy
-    from warehouse.db import WarehouseError, migrate, opened
-    from warehouse.lock import ingest_lock
-
     try:
         load_feed_list(s.feeds)
         load_taxonomy(s.taxonomy, s.label_spec)
@@ -118,8 +119,6 @@ def _check_ingest_inputs(s: Settings) -> None:
 
 def _reason(exc: Exception) -> str:
     """A failed run's cause in one line: our own errors speak for themselves, others name their type."""
-    from warehouse.db import WarehouseError
-
     first = (str(exc).strip().splitlines() or [""])[0]
     return first if isinstance(exc, WarehouseError | UserError) else f"{type(exc).__name__}: {first}"
 
@@ -129,8 +128,7 @@ def cmd_ingest(s: Settings, args: argparse.Namespace) -> int:
         raise UserError("--limit must be >= 0")
     _check_ingest_inputs(s)
     apply_prefect_environment(s)
-    from flows.ingest import ingest
-    from peacewire.prefect_api import prefect_api
+    from flows.ingest import ingest  # noqa: PLC0415 (Prefect reads its environment at import: set it first)
 
     with prefect_api():
         try:
@@ -143,8 +141,6 @@ def cmd_ingest(s: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_query(s: Settings, args: argparse.Namespace) -> int:
-    from warehouse.db import QueryError, WarehouseError, run_query
-
     try:
         columns, rows = run_query(s.db, args.sql)
     except (WarehouseError, QueryError) as exc:
@@ -154,8 +150,6 @@ def cmd_query(s: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_feeds(s: Settings, args: argparse.Namespace) -> int:
-    from warehouse.db import sql
-
     args.sql = sql("feed_health")
     return cmd_query(s, args)
 
@@ -164,10 +158,7 @@ def _run_maintenance(s: Settings, name: str) -> dict[str, Any]:
     """Run the reextract or retag flow on the warehouse (after the same checks as an ingest)."""
     _check_ingest_inputs(s)
     apply_prefect_environment(s)
-    import importlib
-
-    from peacewire.prefect_api import prefect_api
-
+    # The flow module imports Prefect, which reads its environment at import: set it first.
     flow = getattr(importlib.import_module(f"flows.{name}"), name)
     with prefect_api():
         try:
@@ -177,22 +168,21 @@ def _run_maintenance(s: Settings, name: str) -> dict[str, Any]:
             raise UserError(f"{name} failed: {_reason(exc)}") from None
 
 
-def cmd_reextract(s: Settings, args: argparse.Namespace) -> int:
+def cmd_reextract(s: Settings, _args: argparse.Namespace) -> int:
     tally = _run_maintenance(s, "reextract")
     output.print_rows(["outcome", "entries"], sorted(tally.items()), "table")
     return 0
 
 
-def cmd_retag(s: Settings, args: argparse.Namespace) -> int:
+def cmd_retag(s: Settings, _args: argparse.Namespace) -> int:
     result = _run_maintenance(s, "retag")
     output.print_rows(list(result), [tuple(result.values())], "table")
     return 0
 
 
-def cmd_serve(s: Settings, args: argparse.Namespace) -> int:
+def cmd_serve(s: Settings, _args: argparse.Namespace) -> int:
     apply_prefect_environment(s)
-    from deployments import serve_all
-    from peacewire.prefect_api import prefect_api
+    from deployments import serve_all  # noqa: PLC0415 (it imports Prefect, which reads its environment at import)
 
     with prefect_api():
         serve_all(s)

@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from flows import progress
+
 
 def _console() -> Console:
     return Console(width=None if sys.stdout.isatty() else 160)
@@ -102,8 +104,6 @@ def print_summary(d: dict[str, Any]) -> None:
 @contextmanager
 def progress_bar(enabled: bool) -> Iterator[None]:
     """A progress bar on stderr while the block runs, fed by flows.progress; nothing when not a terminal."""
-    from flows import progress
-
     if not enabled:
         yield
         return

@@ -6,6 +6,9 @@ SIGKILL: the server then ran on for good. Here the command starts it itself, fro
 ``peacewire.lifeline`` (the kernel stops it when the command dies, however it dies), on a socket the command
 bound (no port race), waits until it answers, points Prefect at it, and stops it when the block ends after
 the run's events and logs have been sent (see docs/decisions.md).
+
+Prefect is imported inside the functions, never at the top: it reads its PREFECT_* environment at import,
+which the CLI sets (``apply_prefect_environment``) after importing this module.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from http import HTTPStatus
 from pathlib import Path
 
 from peacewire.errors import UserError
@@ -45,7 +49,7 @@ def _listening_socket() -> socket.socket:
 
 
 def _server_command(fd: int) -> list[str]:
-    import prefect
+    import prefect  # noqa: PLC0415 (see the module's docstring: Prefect is imported late)
 
     app_dir = str(Path(prefect.__file__).resolve().parent.parent)
     uvicorn = [
@@ -69,7 +73,7 @@ def _server_command(fd: int) -> list[str]:
 def _healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/health", timeout=2) as resp:
-            return bool(resp.status == 200)
+            return bool(resp.status == HTTPStatus.OK)
     except OSError:
         return False
 
@@ -99,8 +103,8 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 def _drain() -> None:
     """Send what the run queued (events: task-run history; logs) before the server goes away."""
-    from prefect.events.worker import EventsWorker
-    from prefect.logging.handlers import APILogWorker
+    from prefect.events.worker import EventsWorker  # noqa: PLC0415 (imported late, see the docstring)
+    from prefect.logging.handlers import APILogWorker  # noqa: PLC0415
 
     for worker in (EventsWorker, APILogWorker):
         with suppress(Exception):  # best effort: a lost log line must not fail a finished run
@@ -138,7 +142,7 @@ def temporary_server(startup_timeout: float) -> Iterator[str]:
 @contextmanager
 def prefect_api() -> Iterator[str | None]:
     """Run the block against the configured Prefect API, else against a temporary server (its URL)."""
-    from prefect.settings import (
+    from prefect.settings import (  # noqa: PLC0415 (imported late, see the docstring)
         PREFECT_API_URL,
         PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
         get_current_settings,

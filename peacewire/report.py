@@ -22,6 +22,7 @@ from plotly.offline import get_plotlyjs
 from peacewire.errors import UserError
 from peacewire.settings import Settings
 from warehouse import load as wh
+from warehouse.db import WarehouseError
 
 DEFAULT_DAYS = 30
 EVIDENCE_PER_PROPOSAL = 3
@@ -266,8 +267,6 @@ def period_of(start: str | None, end: str | None, today: date) -> Period:
 
 
 def cmd_report(s: Settings, args: argparse.Namespace) -> int:
-    from warehouse.db import WarehouseError
-
     period = period_of(args.start, args.end, datetime.now(UTC).date())
     out = args.out or default_out(s.db)
     if not s.db.exists():

@@ -14,6 +14,9 @@ from typing import Any
 from peacewire import output
 from peacewire.errors import UserError
 from peacewire.settings import Settings
+from warehouse import load as wh
+from warehouse.db import WarehouseError
+from warehouse.lock import ingest_lock
 
 EXAMPLES = (
     "examples:\n"
@@ -39,8 +42,6 @@ def add_parser(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
 
 
 def _resolve(s: Settings, ref: str) -> tuple[str, str | None, str | None]:
-    from warehouse import load as wh
-
     found = wh.read(s.db, "read_article_ref", {"ref": ref})
     if not found:
         raise UserError(f"no article {ref!r} in {s.db} (give its URL, canonical URL or article_id)")
@@ -49,10 +50,6 @@ def _resolve(s: Settings, ref: str) -> tuple[str, str | None, str | None]:
 
 
 def _write(s: Settings, name: str, params: dict[str, Any]) -> None:
-    from warehouse import load as wh
-    from warehouse.db import WarehouseError
-    from warehouse.lock import ingest_lock
-
     try:
         with ingest_lock(s.db):
             wh.apply(s.db, name, {**params, "at": datetime.now(UTC)})
@@ -83,8 +80,6 @@ def cmd_dedup(s: Settings, args: argparse.Namespace) -> int:
 
 
 def _why(s: Settings, aid: str, dup_of: str | None, fmt: str) -> int:
-    from warehouse import load as wh
-
     rows = wh.read(s.db, "read_dedup_trail", {"id": aid})
     if fmt == "table":
         state = f"a copy of {dup_of}" if dup_of else "an original (not linked to another article)"

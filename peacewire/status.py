@@ -10,6 +10,8 @@ from typing import Any
 from peacewire import alerts, output
 from peacewire.errors import UserError
 from peacewire.settings import Settings
+from warehouse import load as wh
+from warehouse.db import WarehouseError
 
 EXAMPLES = (
     "examples:\n  peacewire status\n  peacewire status --runs 30\n"
@@ -42,9 +44,6 @@ def add_parser(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
 
 
 def cmd_status(s: Settings, args: argparse.Namespace) -> int:
-    from warehouse import load as wh
-    from warehouse.db import WarehouseError
-
     if not s.db.exists():
         raise UserError(f"no warehouse at {s.db}: run `peacewire ingest` first")
     try:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from http import HTTPStatus
 from pathlib import Path
 
 from peacewire.settings import SettingsError, apply_prefect_environment, load_settings
@@ -29,7 +30,7 @@ def _prefect(*args: str) -> None:
 def _healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/api/health", timeout=2) as resp:
-            return bool(resp.status == 200)
+            return bool(resp.status == HTTPStatus.OK)
     except OSError:
         return False
 

@@ -41,6 +41,7 @@ def _first_line(exc: BaseException) -> str:
 
 # Bytes 8-11 of every DuckDB database file.
 DUCKDB_MAGIC = b"DUCK"
+SHOWN_TABLES = 3  # tables named when a file is not a peacewire warehouse
 
 
 def _not_duckdb(path: Path) -> str | None:
@@ -183,7 +184,7 @@ def check_ours(conn: duckdb.DuckDBPyConnection) -> None:
         return
     path = where[0] if where else "the warehouse"
     if "schema_migrations" not in tables:
-        shown = ", ".join(tables[:3]) + (", ..." if len(tables) > 3 else "")
+        shown = ", ".join(tables[:SHOWN_TABLES]) + (", ..." if len(tables) > SHOWN_TABLES else "")
         raise WarehouseError(
             f"{path} has tables ({shown}) but no schema_migrations: not a peacewire warehouse, left untouched"
         )

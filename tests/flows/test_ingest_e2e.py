@@ -28,7 +28,7 @@ TABLES = ("articles", "labels", "duplicates", "lsh_index", "raw_pages", "entries
 
 
 def slug(url: str) -> str:
-    return url.rsplit("/", 1)[1].split(".")[0]
+    return url.rsplit("/", 1)[1].split(".", maxsplit=1)[0]
 
 
 def q(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
