@@ -23,8 +23,8 @@ from typing import Any
 import trafilatura
 
 from extractors.article import OPTIONS
+from extractors.model import Item, Page
 from flows import rows, stages, work
-from flows.model import Item, Page
 from flows.work import tag_text
 from peacewire.settings import PROJECT_ROOT, apply_prefect_environment, load_settings
 from warehouse import load as wh

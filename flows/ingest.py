@@ -20,10 +20,10 @@ from prefect.cache_policies import NO_CACHE
 from extractors import http
 from extractors.feedlist import FeedConfig, load_feed_list
 from extractors.feeds import FeedEntry
+from extractors.model import FeedResult, Item, Processed, RunSummary
 from extractors.netpolicy import parse_allow_list
 from extractors.taxonomy import load_taxonomy
 from flows import progress, rows, stages, work
-from flows.model import FeedResult, Item, Processed, RunSummary
 from flows.report import publish_artifacts, summary_dict
 from peacewire import alerts, report
 from peacewire.settings import Settings, load_settings

@@ -17,8 +17,8 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from extractors.model import Item, Page, Processed
 from flows import progress, rows, stages, work
-from flows.model import Item, Page, Processed
 from peacewire.settings import Settings, load_settings
 from warehouse import load as wh
 from warehouse.db import migrate, opened

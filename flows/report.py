@@ -7,7 +7,7 @@ from typing import Any
 
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
-from flows.model import OUTCOMES, RunSummary
+from extractors.model import OUTCOMES, RunSummary
 
 MAX_LINKS = 50  # links to flagged pages in one artifact
 

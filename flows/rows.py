@@ -12,9 +12,9 @@ from typing import Any
 from extractors import schedule
 from extractors.feedlist import FeedConfig
 from extractors.linking import Pair
+from extractors.model import FeedResult, Page, Processed, RunSummary
 from extractors.tagging import Tags
 from extractors.urls import InvalidURL, canonical_url, url_key
-from flows.model import FeedResult, Page, Processed, RunSummary
 
 Columns = dict[str, list[Any]]
 # A deferred feed (its fetch did not fit in the run's time budget) keeps its validators and is due again

@@ -20,9 +20,9 @@ from extractors.feedlist import FeedConfig
 from extractors.feeds import FeedEntry, parse_feed
 from extractors.googlenews import publisher_url
 from extractors.linking import Candidate, Decision, Overrides, Rules, decide
+from extractors.model import FeedResult, Item, Page, Processed
 from extractors.urls import BadURL, InvalidURL, guid_key, key_of, url_key
 from flows import rows
-from flows.model import FeedResult, Item, Page, Processed
 from warehouse import load as wh
 
 MAX_PAGE_ATTEMPTS = 5

@@ -18,9 +18,9 @@ from typing import TypeVar
 from extractors.article import Article, Rejection, extract_article
 from extractors.corpus import parse_seed
 from extractors.dedup import fingerprint
+from extractors.model import Page, Processed
 from extractors.tagging import Matcher, Tags, tag
 from extractors.taxonomy import load_taxonomy
-from flows.model import Page, Processed
 from peacewire.lifeline import exit_with_parent
 
 T = TypeVar("T")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 
+from extractors.model import Item, Page, Processed
 from flows import rows, stages, work
-from flows.model import Item, Page, Processed
 from peacewire.settings import load_settings
 from tests.conftest import SITE, TAXONOMY
 from warehouse import load as wh

@@ -1,0 +1,138 @@
+"""Plain data passed between the stages of a run (picklable, no I/O): items, pages, outcomes, results."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from extractors.article import Article
+from extractors.dedup import Fingerprint
+from extractors.linking import Decision
+from extractors.tagging import Tags
+
+OUTCOMES = (
+    "loaded",
+    "duplicate",
+    "known",
+    "no_text",
+    "not_article",
+    "fetch_error",
+    "blocked",
+    "too_large",
+    "parse_error",
+    "deferred",
+)
+
+
+FEED_FAILURES = ("fetch_error", "not_a_feed", "too_large", "blocked")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to ingest: a new feed entry, or a seed file."""
+
+    key: str  # the article id it will get (URL key, or 'seed:<file>')
+    source: str  # 'feed' | 'seed'
+    url: str | None = None
+    guid: str | None = None
+    guid_key: str | None = None
+    alias_key: str | None = None  # key of the link the feed gave, when it differs (Google News)
+    feed_id: str | None = None
+    outlet: str | None = None
+    title: str = ""
+    summary: str = ""
+    feed_date: datetime | None = None
+    language: str | None = None
+    seed_text: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """What fetching an item gave: a body, or the outcome that ends it."""
+
+    item: Item
+    outcome: str  # 'ok' or a final outcome
+    body: bytes = field(default=b"", repr=False)
+    final_url: str | None = None
+    content_type: str | None = None
+    detail: str | None = None
+    content_language: str | None = None
+    raw_hash: str | None = None  # SHA-256 of the body, once it is in the raw archive
+
+
+@dataclass(frozen=True)
+class Processed:
+    """An item after extraction, fingerprinting and tagging."""
+
+    page: Page
+    outcome: str  # 'ok' (an article) or a final outcome
+    article: Article | None = None
+    fingerprint: Fingerprint | None = None
+    tags: Tags | None = None
+    detail: str | None = None
+    decision: Decision | None = None
+
+    @property
+    def item(self) -> Item:
+        return self.page.item
+
+    @property
+    def final(self) -> str:
+        """The item's one outcome."""
+        if self.outcome != "ok":
+            return self.outcome
+        return "duplicate" if self.decision and self.decision.duplicate_of else "loaded"
+
+
+@dataclass(frozen=True)
+class FeedResult:
+    feed_id: str
+    outlet: str
+    status: int | None
+    outcome: str  # ok | not_modified | unchanged | degraded | not_a_feed | fetch_error ...
+    entries_seen: int
+    entries_new: int
+    bytes: int
+    duration_ms: int
+    error: str | None
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    charset: str | None = None
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    feeds: list[FeedResult] = field(default_factory=list)
+    tally: Counter[str] = field(default_factory=Counter)
+    labels: Counter[str] = field(default_factory=Counter)
+    flags: Counter[str] = field(default_factory=Counter)  # truncated, date flags: on loaded items
+    flagged: list[tuple[str, str]] = field(default_factory=list)  # (url, flag) of those items
+    relevant: int = 0
+    conditions: list[Any] = field(default_factory=list)  # peacewire.alerts.Condition after the run
+    report: str | None = None  # path of the HTML report the run wrote
+
+    @property
+    def feeds_failed(self) -> int:
+        return sum(1 for f in self.feeds if f.outcome in FEED_FAILURES)
+
+    @property
+    def feeds_skipped(self) -> int:
+        return sum(1 for f in self.feeds if f.outcome == "not_due")
+
+    @property
+    def feeds_ok(self) -> int:
+        return len(self.feeds) - self.feeds_failed - self.feeds_skipped
+
+    @property
+    def entries_seen(self) -> int:
+        return sum(f.entries_seen for f in self.feeds)
+
+    @property
+    def entries_new(self) -> int:
+        return sum(f.entries_new for f in self.feeds)
