@@ -17,6 +17,7 @@ from trafilatura.settings import Document
 
 from extractors.charset import decode
 from extractors.language import detect_language, html_language
+from extractors.outcome import Outcome
 from extractors.quality import date_flag, is_truncated, not_article_reason
 
 # Chosen by measurement on the Zyte benchmark (make eval; docs/decisions.md):
@@ -61,7 +62,7 @@ class Article:
 
 @dataclass(frozen=True)
 class Rejection:
-    outcome: str  # 'no_text' | 'not_article' | 'parse_error'
+    outcome: Outcome  # NO_TEXT | NOT_ARTICLE | PARSE_ERROR
     reason: str
 
 
@@ -157,12 +158,12 @@ def extract_article(  # noqa: PLR0913, PLR0917
     try:
         doc = best_document(html, url)
     except Exception as exc:  # trafilatura raises many types on broken markup
-        return Rejection("parse_error", f"{type(exc).__name__}: {exc}"[:300])
+        return Rejection(Outcome.PARSE_ERROR, f"{type(exc).__name__}: {exc}"[:300])
     text = clean_text(doc.text or "") if doc is not None else ""
     if doc is not None:
         reason = not_article_reason(url, doc.pagetype, doc.title or "", count_words(text))
         if reason:
-            return Rejection("not_article", reason)
+            return Rejection(Outcome.NOT_ARTICLE, reason)
     head = html[:200_000] if isinstance(html, bytes) else html[:200_000].encode()
     truncated = is_truncated(head, count_words(text), feed_text)
     if (
@@ -173,7 +174,7 @@ def extract_article(  # noqa: PLR0913, PLR0917
         text = clean_text(feed_text)
     words = count_words(text)
     if words < min_words:
-        return Rejection("no_text", f"{words} words extracted (< {min_words})")
+        return Rejection(Outcome.NO_TEXT, f"{words} words extracted (< {min_words})")
     language = header_language.split(",")[0].split("-")[0].strip().lower() if header_language else None
     article = _article(doc, text, html, feed_date, language or feed_language, truncated, bool(language))
     return replace(article, charset=charset)

@@ -32,6 +32,7 @@ import httpx
 
 from extractors import decompress
 from extractors.netpolicy import AllowList, refusal
+from extractors.outcome import FetchOutcome
 from extractors.robots import ALLOW_ALL, DISALLOW_ALL, Robots, parse_robots
 from extractors.urls import host_of
 
@@ -93,7 +94,7 @@ class Response:
     url: str
     final_url: str | None
     status: int | None
-    outcome: str  # 'ok' | 'not_modified' | 'fetch_error' | 'too_large' | 'blocked' | 'deferred'
+    outcome: FetchOutcome
     body: bytes = field(default=b"", repr=False)
     content_type: str | None = None
     etag: str | None = None
@@ -219,26 +220,30 @@ async def _once(client: httpx.AsyncClient, req: Request, config: ClientConfig) -
                 url = _follow(url, h["location"])
                 continue
             if status == HTTPStatus.NOT_MODIFIED:
-                return Response(req.url, url, status, "not_modified")
+                return Response(req.url, url, status, FetchOutcome.NOT_MODIFIED)
             if status != HTTPStatus.OK:
                 wait = _retry_after(h.get("retry-after")) if status in RETRY_STATUS else None
-                return Response(req.url, url, status, "fetch_error", error=f"HTTP {status}", retry_after=wait)
+                return Response(
+                    req.url, url, status, FetchOutcome.FETCH_ERROR, error=f"HTTP {status}", retry_after=wait
+                )
             body = await _read(resp, config.max_bytes)
             return Response(
                 req.url,
                 url,
                 status,
-                "ok",
+                FetchOutcome.OK,
                 body,
                 h.get("content-type"),
                 h.get("etag"),
                 h.get("last-modified"),
                 content_language=h.get("content-language"),
             )
-    return Response(req.url, url, None, "fetch_error", error=f"more than {MAX_REDIRECTS} redirects")
+    return Response(
+        req.url, url, None, FetchOutcome.FETCH_ERROR, error=f"more than {MAX_REDIRECTS} redirects"
+    )
 
 
-def _error(req: Request, outcome: str, exc: Exception) -> Response:
+def _error(req: Request, outcome: FetchOutcome, exc: Exception) -> Response:
     message = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
     return Response(req.url, None, None, outcome, error=message[:300])
 
@@ -267,17 +272,17 @@ async def _attempt(  # noqa: PLR0911
         return result, result.status in RETRY_STATUS
     except TimeoutError:
         message = f"TotalTimeout: no complete response within {config.total_timeout:g} s"
-        return Response(req.url, None, None, "fetch_error", error=message), True
+        return Response(req.url, None, None, FetchOutcome.FETCH_ERROR, error=message), True
     except TooLarge as exc:
-        return _error(req, "too_large", exc), False
+        return _error(req, FetchOutcome.TOO_LARGE, exc), False
     except decompress.DecodeError as exc:
-        return Response(req.url, None, None, "fetch_error", error=str(exc)), False
+        return Response(req.url, None, None, FetchOutcome.FETCH_ERROR, error=str(exc)), False
     except Refused as exc:
-        return Response(req.url, None, None, "blocked", error=str(exc)), False
+        return Response(req.url, None, None, FetchOutcome.BLOCKED, error=str(exc)), False
     except socket.gaierror as exc:
-        return Response(req.url, None, None, "fetch_error", error=f"DNS: {exc.strerror}"), True
+        return Response(req.url, None, None, FetchOutcome.FETCH_ERROR, error=f"DNS: {exc.strerror}"), True
     except (httpx.TransportError, httpx.InvalidURL, OSError) as exc:
-        return _error(req, "fetch_error", exc), not isinstance(exc, httpx.InvalidURL)
+        return _error(req, FetchOutcome.FETCH_ERROR, exc), not isinstance(exc, httpx.InvalidURL)
 
 
 class Host:
@@ -334,7 +339,7 @@ async def _robots(client: httpx.AsyncClient, url: str, config: ClientConfig) -> 
     robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
     small = replace(config, max_bytes=500_000, retries=0)
     result, _ = await _attempt(client, Request(robots_url), small)
-    if result.outcome == "ok":
+    if result.outcome == FetchOutcome.OK:
         return parse_robots(result.body.decode("utf-8", "replace"), config.user_agent)
     if result.status is not None and result.status >= HTTPStatus.INTERNAL_SERVER_ERROR:
         return DISALLOW_ALL  # RFC 9309: an unreachable robots.txt means "do not crawl" for now
@@ -343,14 +348,16 @@ async def _robots(client: httpx.AsyncClient, url: str, config: ClientConfig) -> 
 
 def _deferred(req: Request, reason: str, started: float | None) -> Response:
     when = "before it started" if started is None else f"after {time.monotonic() - started:.1f} s"
-    return Response(req.url, None, None, "deferred", error=f"{reason}: deferred {when}", attempts=0)
+    return Response(
+        req.url, None, None, FetchOutcome.DEFERRED, error=f"{reason}: deferred {when}", attempts=0
+    )
 
 
 async def _polite(
     client: httpx.AsyncClient, host: Host, req: Request, config: ClientConfig, robots: bool
 ) -> Response:
     if robots and not (await host.rules(client, req.url, config)).allows(req.url):
-        return Response(req.url, None, None, "blocked", error="disallowed by robots.txt")
+        return Response(req.url, None, None, FetchOutcome.BLOCKED, error="disallowed by robots.txt")
     if not await host.turn():
         return _deferred(req, host.reason, None)
     return await fetch_one(client, req, config)

@@ -10,23 +10,8 @@ from typing import Any
 from extractors.article import Article
 from extractors.dedup import Fingerprint
 from extractors.linking import Decision
+from extractors.outcome import FeedOutcome, Outcome
 from extractors.tagging import Tags
-
-OUTCOMES = (
-    "loaded",
-    "duplicate",
-    "known",
-    "no_text",
-    "not_article",
-    "fetch_error",
-    "blocked",
-    "too_large",
-    "parse_error",
-    "deferred",
-)
-
-
-FEED_FAILURES = ("fetch_error", "not_a_feed", "too_large", "blocked")
 
 
 @dataclass(frozen=True)
@@ -53,7 +38,7 @@ class Page:
     """What fetching an item gave: a body, or the outcome that ends it."""
 
     item: Item
-    outcome: str  # 'ok' or a final outcome
+    outcome: Outcome  # OK or a final outcome
     body: bytes = field(default=b"", repr=False)
     final_url: str | None = None
     content_type: str | None = None
@@ -61,29 +46,35 @@ class Page:
     content_language: str | None = None
     raw_hash: str | None = None  # SHA-256 of the body, once it is in the raw archive
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "outcome", Outcome(self.outcome))  # "ok" given as a string: the member
+
 
 @dataclass(frozen=True)
 class Processed:
     """An item after extraction, fingerprinting and tagging."""
 
     page: Page
-    outcome: str  # 'ok' (an article) or a final outcome
+    outcome: Outcome  # OK (an article) or a final outcome
     article: Article | None = None
     fingerprint: Fingerprint | None = None
     tags: Tags | None = None
     detail: str | None = None
     decision: Decision | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "outcome", Outcome(self.outcome))
+
     @property
     def item(self) -> Item:
         return self.page.item
 
     @property
-    def final(self) -> str:
+    def final(self) -> Outcome:
         """The item's one outcome."""
-        if self.outcome != "ok":
+        if self.outcome.is_final:
             return self.outcome
-        return "duplicate" if self.decision and self.decision.duplicate_of else "loaded"
+        return Outcome.DUPLICATE if self.decision and self.decision.duplicate_of else Outcome.LOADED
 
 
 @dataclass(frozen=True)
@@ -91,7 +82,7 @@ class FeedResult:
     feed_id: str
     outlet: str
     status: int | None
-    outcome: str  # ok | not_modified | unchanged | degraded | not_a_feed | fetch_error ...
+    outcome: FeedOutcome
     entries_seen: int
     entries_new: int
     bytes: int
@@ -102,6 +93,9 @@ class FeedResult:
     body_hash: str | None
     charset: str | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "outcome", FeedOutcome(self.outcome))
+
 
 @dataclass
 class RunSummary:
@@ -109,7 +103,7 @@ class RunSummary:
     started_at: datetime
     finished_at: datetime | None = None
     feeds: list[FeedResult] = field(default_factory=list)
-    tally: Counter[str] = field(default_factory=Counter)
+    tally: Counter[Outcome] = field(default_factory=Counter)
     labels: Counter[str] = field(default_factory=Counter)
     flags: Counter[str] = field(default_factory=Counter)  # truncated, date flags: on loaded items
     flagged: list[tuple[str, str]] = field(default_factory=list)  # (url, flag) of those items
@@ -119,11 +113,11 @@ class RunSummary:
 
     @property
     def feeds_failed(self) -> int:
-        return sum(1 for f in self.feeds if f.outcome in FEED_FAILURES)
+        return sum(1 for f in self.feeds if f.outcome.failed)
 
     @property
     def feeds_skipped(self) -> int:
-        return sum(1 for f in self.feeds if f.outcome == "not_due")
+        return sum(1 for f in self.feeds if not f.outcome.polled)
 
     @property
     def feeds_ok(self) -> int:

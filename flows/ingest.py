@@ -22,6 +22,7 @@ from extractors.feedlist import FeedConfig, load_feed_list
 from extractors.feeds import FeedEntry
 from extractors.model import FeedResult, Item, Processed, RunSummary
 from extractors.netpolicy import parse_allow_list
+from extractors.outcome import Outcome
 from extractors.taxonomy import load_taxonomy
 from flows import progress, rows, stages, work
 from flows.report import publish_artifacts, summary_dict
@@ -115,7 +116,7 @@ def select_new(
 
 
 @task(name="record-entries", cache_policy=NO_CACHE, persist_result=False)
-def record_entries(s: Settings, selection: stages.Selection, run_id: str) -> Counter[str]:
+def record_entries(s: Settings, selection: stages.Selection, run_id: str) -> Counter[Outcome]:
     """Rows for the entries that will not be fetched this run (parse_error, deferred, known)."""
     tables = rows.batch_tables(selection.settled, run_id, stages.now())
     tables["entries_seen"] = rows.columns([rows.entry_row(d, run_id) for d in selection.known])
@@ -144,7 +145,7 @@ def dedup_batch(s: Settings, docs: Sequence[Processed]) -> list[Processed]:
 
 
 @task(name="load", cache_policy=NO_CACHE, persist_result=False)
-def load_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> Counter[str]:
+def load_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> Counter[Outcome]:
     wh.load(s.db, rows.batch_tables(docs, run_id, stages.now()))
     return Counter(d.final for d in docs)
 

@@ -18,6 +18,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from extractors.model import Item, Page, Processed
+from extractors.outcome import Outcome
 from flows import progress, rows, stages, work
 from peacewire.settings import Settings, load_settings
 from warehouse import load as wh
@@ -37,7 +38,7 @@ def _page(row: tuple[Any, ...]) -> Page:
         title=title or "",
         language=language,
     )
-    return Page(item, "ok", zlib.decompress(body), final_url, ctype, raw_hash=digest)
+    return Page(item, Outcome.OK, zlib.decompress(body), final_url, ctype, raw_hash=digest)
 
 
 @task(name="read-archive", cache_policy=NO_CACHE, persist_result=False)
@@ -57,7 +58,7 @@ def dedup_batch(s: Settings, docs: Sequence[Processed]) -> list[Processed]:
 
 
 @task(name="replace", cache_policy=NO_CACHE, persist_result=False)
-def replace_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> Counter[str]:
+def replace_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> Counter[Outcome]:
     wh.load(s.db, rows.reextract_tables(docs, run_id, stages.now()))
     return Counter(d.final for d in docs)
 
@@ -66,7 +67,7 @@ def replace_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> Counte
 def reextract(db: str | None = None) -> dict[str, int]:
     s = load_settings().resolved(db=Path(db) if db else None)
     log = get_run_logger()
-    tally: Counter[str] = Counter()
+    tally: Counter[Outcome] = Counter()
     with ingest_lock(s.db):
         with opened(s.db, read_only=False) as conn:
             migrate(conn, s.view_config())
@@ -82,4 +83,4 @@ def reextract(db: str | None = None) -> dict[str, int]:
         finally:
             if pool is not None:
                 pool.shutdown()
-    return dict(tally)
+    return {k.value: n for k, n in tally.items()}

@@ -7,7 +7,8 @@ from typing import Any
 
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
-from extractors.model import OUTCOMES, RunSummary
+from extractors.model import RunSummary
+from extractors.outcome import FINAL, FeedOutcome
 
 MAX_LINKS = 50  # links to flagged pages in one artifact
 
@@ -23,7 +24,7 @@ def summary_dict(s: RunSummary) -> dict[str, Any]:
         "feeds_not_due": s.feeds_skipped,
         "entries_seen": s.entries_seen,
         "entries_new": s.entries_new,
-        "tally": {k: s.tally[k] for k in OUTCOMES if s.tally.get(k)},
+        "tally": {k.value: s.tally[k] for k in FINAL if s.tally.get(k)},
         "flags": dict(s.flags),
         "relevant": s.relevant,
         "labels": dict(s.labels.most_common()),
@@ -48,7 +49,7 @@ def summary_dict(s: RunSummary) -> dict[str, Any]:
 def _markdown(d: dict[str, Any]) -> str:
     tally = ", ".join(f"{k}: {v}" for k, v in d["tally"].items()) or "nothing new"
     top = ", ".join(f"{k} ({v})" for k, v in list(d["labels"].items())[:10]) or "none"
-    failing = [f for f in d["feeds"] if f["outcome"] in ("fetch_error", "not_a_feed", "too_large")]
+    failing = [f for f in d["feeds"] if FeedOutcome(f["outcome"]).failed]
     flags = ", ".join(f"{k}: {v}" for k, v in d["flags"].items()) or "none"
     lines = [
         f"# peacewire run {d['run_id']}",

@@ -13,13 +13,11 @@ from extractors import schedule
 from extractors.feedlist import FeedConfig
 from extractors.linking import Pair
 from extractors.model import FeedResult, Page, Processed, RunSummary
+from extractors.outcome import FeedOutcome, Outcome
 from extractors.tagging import Tags
 from extractors.urls import InvalidURL, canonical_url, url_key
 
 Columns = dict[str, list[Any]]
-# A deferred feed (its fetch did not fit in the run's time budget) keeps its validators and is due again
-# soon, like a failure: it is not a success without entries.
-FAILED = ("fetch_error", "too_large", "blocked", "not_a_feed", "deferred")
 
 
 def columns(rows: Sequence[dict[str, Any]]) -> Columns:
@@ -89,9 +87,9 @@ def raw_row(page: Page, digest: str, compressed: bytes, fetched_at: datetime) ->
 
 def entry_row(d: Processed, run_id: str) -> dict[str, Any]:
     detail = d.detail
-    if d.final == "duplicate" and d.decision:
+    if d.final == Outcome.DUPLICATE and d.decision:
         detail = f"{d.decision.method} copy of {d.decision.duplicate_of} ({d.decision.similarity})"
-    elif d.final == "no_text" and d.item.summary:
+    elif d.final == Outcome.NO_TEXT and d.item.summary:
         detail = f"{detail}; feed summary: {d.item.summary[:2000]}"
     return {
         "entry_key": d.item.key,
@@ -205,9 +203,11 @@ def feed_tables(feeds: Sequence[FeedConfig], at: datetime) -> dict[str, Columns]
 
 
 def _state_row(r: FeedResult, prev: tuple[Any, ...] | None, at: datetime) -> dict[str, Any]:
-    failed = r.outcome in FAILED
+    # A deferred feed (its fetch did not fit in the run's time budget) keeps its validators and is due again
+    # soon, like a failure: it is not a success without entries.
+    failed = r.outcome.failed_poll
     # A 304 or a failure carries no new validators: keep the stored ones.
-    keep = failed or r.outcome == "not_modified"
+    keep = failed or r.outcome == FeedOutcome.NOT_MODIFIED
     old = prev or (None,) * 9
     failures = (old[6] or 0) + 1 if failed else 0
     interval = old[7] if failed else schedule.next_interval(old[7], r.entries_new)
@@ -250,7 +250,7 @@ def run_tables(
             "charset": r.charset,
         }
         for r in summary.feeds
-        if r.outcome != "not_due"
+        if r.outcome.polled
     ]
     run = {
         "run_id": summary.run_id,
@@ -267,7 +267,7 @@ def run_tables(
     }
     return {
         "feed_state": columns(
-            [_state_row(r, prev_state.get(r.feed_id), at) for r in summary.feeds if r.outcome != "not_due"]
+            [_state_row(r, prev_state.get(r.feed_id), at) for r in summary.feeds if r.outcome.polled]
         ),
         "feed_fetches": columns(fetches),
         "runs": columns([run]),

@@ -21,12 +21,12 @@ from extractors.feeds import FeedEntry, parse_feed
 from extractors.googlenews import publisher_url
 from extractors.linking import Candidate, Decision, Overrides, Rules, decide
 from extractors.model import FeedResult, Item, Page, Processed
+from extractors.outcome import FeedOutcome, FetchOutcome, Outcome
 from extractors.urls import BadURL, InvalidURL, guid_key, key_of, url_key
 from flows import rows
 from warehouse import load as wh
 
 MAX_PAGE_ATTEMPTS = 5
-FAILED_FEED = ("fetch_error", "too_large", "blocked")
 
 
 def now() -> datetime:
@@ -57,7 +57,18 @@ def due_feeds(
             when = next_at.isoformat(timespec="minutes") if next_at else "?"
             skipped.append(
                 FeedResult(
-                    f.id, f.outlet, None, "not_due", 0, 0, 0, 0, f"next poll at {when}", None, None, None
+                    f.id,
+                    f.outlet,
+                    None,
+                    FeedOutcome.NOT_DUE,
+                    0,
+                    0,
+                    0,
+                    0,
+                    f"next poll at {when}",
+                    None,
+                    None,
+                    None,
                 )
             )
     return due, skipped
@@ -79,7 +90,7 @@ def parse_poll(
         feed.id,
         feed.outlet,
         resp.status,
-        resp.outcome,
+        FeedOutcome.of(resp.outcome),
         0,
         0,
         len(resp.body),
@@ -89,13 +100,17 @@ def parse_poll(
         resp.last_modified,
         previous_hash,
     )
-    if resp.outcome != "ok":
+    if resp.outcome != FetchOutcome.OK:
         return base, []
     digest = body_hash(resp.body)
     parsed = parse_feed(resp.body, resp.final_url or feed.url, resp.content_type)
     if not parsed.ok:
-        return replace(base, outcome="not_a_feed", error=parsed.problem, body_hash=digest), []
-    outcome = "unchanged" if digest == previous_hash else ("degraded" if parsed.degraded else "ok")
+        return replace(base, outcome=FeedOutcome.NOT_A_FEED, error=parsed.problem, body_hash=digest), []
+    outcome = (
+        FeedOutcome.UNCHANGED
+        if digest == previous_hash
+        else (FeedOutcome.DEGRADED if parsed.degraded else FeedOutcome.OK)
+    )
     result = replace(
         base,
         outcome=outcome,
@@ -146,10 +161,10 @@ def invalid_entry(feed: FeedConfig, entry: FeedEntry, reason: str) -> Processed:
         title=entry.title,
         language=feed.language,
     )
-    return settled(item, "parse_error", reason)
+    return settled(item, Outcome.PARSE_ERROR, reason)
 
 
-def settled(item: Item, outcome: str, detail: str) -> Processed:
+def settled(item: Item, outcome: Outcome, detail: str) -> Processed:
     """An item whose outcome is decided before any fetch (parse_error, deferred, known)."""
     return Processed(Page(item, outcome, detail=detail), outcome, detail=detail)
 
@@ -192,9 +207,9 @@ def select(
     for item in items:
         ids = {item.key} | ({item.guid_key} if item.guid_key else set())
         if item.key in known:
-            out.known.append(settled(item, "known", "already stored (same URL, GUID or alias)"))
+            out.known.append(settled(item, Outcome.KNOWN, "already stored (same URL, GUID or alias)"))
         elif ids & seen:
-            out.known.append(settled(item, "known", "listed twice in this run"))
+            out.known.append(settled(item, Outcome.KNOWN, "listed twice in this run"))
         else:
             fresh.append(item)
             out.new_per_feed[item.feed_id or ""] += 1
@@ -203,7 +218,7 @@ def select(
     cut = len(queue) if limit is None else limit
     out.fetch = queue[:cut]
     reason = f"--limit {limit} reached: fetched by the next run"
-    out.settled += [settled(i, "deferred", reason) for i in queue[cut:]]
+    out.settled += [settled(i, Outcome.DEFERRED, reason) for i in queue[cut:]]
     return out
 
 
@@ -237,12 +252,28 @@ def fetch_pages(items: Sequence[Item], config: http.ClientConfig) -> list[Page]:
     for item in items:
         r = by_key.get(item.key)
         if r is None:
-            pages.append(Page(item, "ok"))
+            pages.append(Page(item, Outcome.OK))
         else:
             pages.append(
-                Page(item, r.outcome, r.body, r.final_url, r.content_type, r.error, r.content_language)
+                Page(
+                    item,
+                    Outcome.of(r.outcome),
+                    r.body,
+                    r.final_url,
+                    r.content_type,
+                    _detail(r),
+                    r.content_language,
+                )
             )
     return pages
+
+
+def _detail(r: http.Response) -> str | None:
+    if (
+        r.outcome == FetchOutcome.NOT_MODIFIED
+    ):  # a page request sends no validators: a 304 is the server's error
+        return f"HTTP {r.status} (not modified) to a request without validators"
+    return r.error
 
 
 # ----------------------------------------------------------------- dedup
@@ -300,7 +331,7 @@ def dedup(
     batch = [
         Candidate(d.item.key, d.fingerprint, d.article.published_at, None, canonical_key(d))
         for d in docs
-        if d.outcome == "ok" and d.fingerprint is not None and d.article is not None
+        if d.outcome == Outcome.OK and d.fingerprint is not None and d.article is not None
     ]
     keys = {c.canonical_key for c in batch if c.canonical_key}
     stored = _stored_candidates(db, [c.fingerprint for c in batch], keys) if batch else []

@@ -19,6 +19,7 @@ from extractors.article import Article, Rejection, extract_article
 from extractors.corpus import parse_seed
 from extractors.dedup import fingerprint
 from extractors.model import Page, Processed
+from extractors.outcome import Outcome
 from extractors.tagging import Matcher, Tags, tag
 from extractors.taxonomy import load_taxonomy
 from peacewire.lifeline import exit_with_parent
@@ -56,14 +57,14 @@ def extract(page: Page, min_words: int) -> Article | Rejection:
 
 def process(page: Page, min_words: int, taxonomy: Path) -> Processed:
     """One page through archiving (hash, compress), extraction, fingerprinting and tagging."""
-    if page.outcome != "ok":
+    if page.outcome.is_final:
         return Processed(page, page.outcome, detail=page.detail)
     result = extract(page, min_words)
     light = replace(page, body=b"")  # the body is archived already: do not send it back
     if isinstance(result, Rejection):
         return Processed(light, result.outcome, detail=result.reason)
     tags = tag(matcher_for(taxonomy), f"{result.title}\n{result.text}")
-    return Processed(light, "ok", result, fingerprint(result.text), tags)
+    return Processed(light, Outcome.OK, result, fingerprint(result.text), tags)
 
 
 def _process_star(args: tuple[Page, int, Path]) -> Processed:
