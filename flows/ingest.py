@@ -25,7 +25,7 @@ from extractors.netpolicy import parse_allow_list
 from extractors.outcome import Outcome
 from extractors.taxonomy import load_taxonomy
 from flows import progress, rows, stages, work
-from flows.report import publish_artifacts, summary_dict
+from flows.artifacts import publish_artifacts, summary_dict
 from peacewire import alerts, report
 from peacewire.settings import Settings, load_settings
 from warehouse import load as wh

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from extractors.model import FeedResult, RunSummary
 from extractors.outcome import FeedOutcome, Outcome
-from flows.report import _markdown, summary_dict
+from flows.artifacts import _markdown, summary_dict
 
 AT = datetime(2026, 3, 1, 6, tzinfo=UTC)
 
