@@ -29,6 +29,7 @@ from flows.work import tag_text
 from peacewire.settings import PROJECT_ROOT, apply_prefect_environment, load_settings
 from warehouse import load as wh
 from warehouse.db import migrate, opened
+from warehouse.records import StoredText, read_records
 
 TAXONOMY = PROJECT_ROOT / "seeds" / "taxonomy.toml"
 
@@ -111,12 +112,12 @@ def bench_pages(shared: Path, folder: Path) -> None:
 def bench_retag(folder: Path) -> None:
     """Retag's stages (read texts, tag, replace labels) on the warehouse the chain filled, one core."""
     db = folder / "chain7.duckdb"
-    texts = wh.read(db, "read_articles_for_retag", {"limit": 100_000, "offset": 0})
+    texts = read_records(db, "read_articles_for_retag", StoredText, {"limit": 100_000, "offset": 0})
     tag_text(("warm-up", TAXONOMY))  # the matcher is compiled once per process
     start = time.perf_counter()
-    tags = [tag_text((f"{t}\n{x}", TAXONOMY)) for _, t, x in texts]
+    tags = [tag_text((f"{t.title}\n{t.text}", TAXONOMY)) for t in texts]
     tagged = time.perf_counter() - start
-    wh.load(db, rows.retag_tables([a for a, _, _ in texts], tags))
+    wh.load(db, rows.retag_tables([t.article_id for t in texts], tags))
     seconds = time.perf_counter() - start
     print(f"tagging alone on real pages, 1 core: {len(texts) / tagged:7.1f} articles/s ({len(texts)} docs)")
     print(f"retag (tag + replace labels), 1 core: {len(texts) / seconds:7.1f} articles/s ({len(texts)} docs)")

@@ -97,6 +97,23 @@ class FeedResult:
         object.__setattr__(self, "outcome", FeedOutcome(self.outcome))
 
 
+@dataclass(frozen=True)
+class FeedState:
+    """A feed's stored state (one row of feed_state): validators, last body, failures, schedule."""
+
+    feed_id: str
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    last_attempt_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_new_entry_at: datetime | None = None
+    consecutive_failures: int = 0
+    last_error: str | None = None
+    interval_s: int | None = None
+    next_poll_at: datetime | None = None
+
+
 @dataclass
 class RunSummary:
     run_id: str

@@ -31,6 +31,7 @@ from peacewire.settings import Settings, load_settings
 from warehouse import load as wh
 from warehouse.db import migrate, opened
 from warehouse.lock import ingest_lock
+from warehouse.records import Key, read_records
 
 
 def client_config(s: Settings, max_bytes: int, budget: http.Budget) -> http.ClientConfig:
@@ -56,7 +57,7 @@ def fetch_budget(s: Settings) -> http.Budget:
 @task(name="prepare-warehouse", cache_policy=NO_CACHE, persist_result=False)
 def prepare_warehouse(
     s: Settings, feeds: Sequence[FeedConfig], summary: RunSummary, version: str
-) -> stages.FeedState:
+) -> stages.FeedStates:
     """Migrate, register the feeds, record this run as running (an earlier one still running was
     killed: it is marked crashed), and return the feeds' stored state."""
     with opened(s.db, read_only=False) as conn:
@@ -73,7 +74,7 @@ def _flow_run_id() -> str | None:
 
 @task(name="read-seeds", cache_policy=NO_CACHE, persist_result=False)
 def read_seeds(s: Settings) -> list[Item]:
-    stored = {row[0] for row in wh.read(s.db, "read_seed_ids")}
+    stored = {k.article_id for k in read_records(s.db, "read_seed_ids", Key)}
     files = sorted(s.corpus.glob("*.txt")) if s.corpus.is_dir() else []
     return [
         Item(key=f"seed:{f.stem}", source="seed", title=f.stem, seed_text=f.read_text(encoding="utf-8"))
@@ -84,7 +85,7 @@ def read_seeds(s: Settings) -> list[Item]:
 
 @task(name="fetch-feeds", cache_policy=NO_CACHE, persist_result=False)
 def fetch_feeds(
-    s: Settings, feeds: Sequence[FeedConfig], state: stages.FeedState, budget: http.Budget
+    s: Settings, feeds: Sequence[FeedConfig], state: stages.FeedStates, budget: http.Budget
 ) -> list[http.Response]:
     requests = stages.feed_requests(feeds, state)
     return http.fetch_many(requests, client_config(s, s.max_feed_bytes, budget))
@@ -92,10 +93,10 @@ def fetch_feeds(
 
 @task(name="parse-feeds", cache_policy=NO_CACHE, persist_result=False)
 def parse_feeds(
-    feeds: Sequence[FeedConfig], responses: Sequence[http.Response], state: stages.FeedState
+    feeds: Sequence[FeedConfig], responses: Sequence[http.Response], state: stages.FeedStates
 ) -> list[tuple[FeedResult, list[FeedEntry]]]:
     return [
-        stages.parse_poll(f, r, state[f.id][3] if f.id in state else None)
+        stages.parse_poll(f, r, state[f.id].body_hash if f.id in state else None)
         for f, r in zip(feeds, responses, strict=True)
     ]
 
@@ -151,7 +152,7 @@ def load_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> Counter[O
 
 
 @task(name="finish-run", cache_policy=NO_CACHE, persist_result=False)
-def finish_run(s: Settings, summary: RunSummary, state: stages.FeedState, version: str, status: str) -> None:
+def finish_run(s: Settings, summary: RunSummary, state: stages.FeedStates, version: str, status: str) -> None:
     wh.load(s.db, rows.run_tables(summary, state, _flow_run_id(), version, status))
 
 

@@ -24,27 +24,28 @@ from peacewire.settings import Settings, load_settings
 from warehouse import load as wh
 from warehouse.db import migrate, opened
 from warehouse.lock import ingest_lock
+from warehouse.records import ArchivedEntry, read_records
 
 
-def _page(row: tuple[Any, ...]) -> Page:
-    key, guid_key, feed_id, outlet, language, url, title, digest, ctype, body, final_url = row
+def _page(e: ArchivedEntry) -> Page:
     item = Item(
-        key=key,
+        key=e.entry_key,
         source="feed",
-        url=url,
-        guid_key=guid_key,
-        feed_id=feed_id,
-        outlet=outlet,
-        title=title or "",
-        language=language,
+        url=e.url,
+        guid_key=e.guid_key,
+        feed_id=e.feed_id,
+        outlet=e.outlet,
+        title=e.title or "",
+        language=e.language,
     )
-    return Page(item, Outcome.OK, zlib.decompress(body), final_url, ctype, raw_hash=digest)
+    body = zlib.decompress(e.body_zlib)
+    return Page(item, Outcome.OK, body, e.final_url, e.content_type, raw_hash=e.content_hash)
 
 
 @task(name="read-archive", cache_policy=NO_CACHE, persist_result=False)
 def read_archive(s: Settings, offset: int) -> list[Page]:
     params = {"limit": s.batch_size, "offset": offset}
-    return [_page(r) for r in wh.read(s.db, "read_archived_entries", params)]
+    return [_page(e) for e in read_records(s.db, "read_archived_entries", ArchivedEntry, params)]
 
 
 @task(name="extract-fingerprint-tag", cache_policy=NO_CACHE, persist_result=False)

@@ -22,17 +22,19 @@ from peacewire.settings import Settings, load_settings
 from warehouse import load as wh
 from warehouse.db import migrate, opened
 from warehouse.lock import ingest_lock
+from warehouse.records import StoredText, read_records
 
 
 @task(name="read-texts", cache_policy=NO_CACHE, persist_result=False)
-def read_texts(s: Settings, offset: int) -> list[tuple[str, str, str]]:
-    found = wh.read(s.db, "read_articles_for_retag", {"limit": s.batch_size, "offset": offset})
-    return [(str(a), str(t or ""), str(x)) for a, t, x in found]
+def read_texts(s: Settings, offset: int) -> list[StoredText]:
+    return read_records(
+        s.db, "read_articles_for_retag", StoredText, {"limit": s.batch_size, "offset": offset}
+    )
 
 
 @task(name="tag", cache_policy=NO_CACHE, persist_result=False)
-def tag_batch(s: Settings, texts: Sequence[tuple[str, str, str]], pool: Any) -> list[Tags]:
-    jobs = [(f"{title or ''}\n{text}", s.taxonomy) for _, title, text in texts]
+def tag_batch(s: Settings, texts: Sequence[StoredText], pool: Any) -> list[Tags]:
+    jobs = [(f"{t.title or ''}\n{t.text}", s.taxonomy) for t in texts]
     return work.map_batch(work.tag_text, jobs, pool, s.pool_min_batch)
 
 
@@ -53,7 +55,7 @@ def retag(db: str | None = None) -> dict[str, Any]:
         pool = work.make_pool(s.workers)
         try:
             while texts := read_texts(s, done):
-                replace_labels(s, [t[0] for t in texts], tag_batch(s, texts, pool))
+                replace_labels(s, [t.article_id for t in texts], tag_batch(s, texts, pool))
                 done += len(texts)
                 log.info("retagged %d articles with taxonomy %s", done, version)
                 progress.advance("articles", done)

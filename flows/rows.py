@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,7 +12,7 @@ from typing import Any
 from extractors import schedule
 from extractors.feedlist import FeedConfig
 from extractors.linking import Pair
-from extractors.model import FeedResult, Page, Processed, RunSummary
+from extractors.model import FeedResult, FeedState, Page, Processed, RunSummary
 from extractors.outcome import FeedOutcome, Outcome
 from extractors.tagging import Tags
 from extractors.urls import InvalidURL, canonical_url, url_key
@@ -202,24 +202,26 @@ def feed_tables(feeds: Sequence[FeedConfig], at: datetime) -> dict[str, Columns]
     }
 
 
-def _state_row(r: FeedResult, prev: tuple[Any, ...] | None, at: datetime) -> dict[str, Any]:
+def _state_row(r: FeedResult, prev: FeedState | None, at: datetime) -> dict[str, Any]:
     # A deferred feed (its fetch did not fit in the run's time budget) keeps its validators and is due again
     # soon, like a failure: it is not a success without entries.
     failed = r.outcome.failed_poll
     # A 304 or a failure carries no new validators: keep the stored ones.
     keep = failed or r.outcome == FeedOutcome.NOT_MODIFIED
-    old = prev or (None,) * 9
-    failures = (old[6] or 0) + 1 if failed else 0
-    interval = old[7] if failed else schedule.next_interval(old[7], r.entries_new)
-    wait = schedule.failure_delay(failures) if failed else interval
+    old = prev or FeedState(r.feed_id)
+    failures = old.consecutive_failures + 1 if failed else 0
+    if failed:
+        interval, wait = old.interval_s, schedule.failure_delay(failures)
+    else:
+        interval = wait = schedule.next_interval(old.interval_s, r.entries_new)
     return {
         "feed_id": r.feed_id,
-        "etag": old[1] if keep else r.etag,
-        "last_modified": old[2] if keep else r.last_modified,
+        "etag": old.etag if keep else r.etag,
+        "last_modified": old.last_modified if keep else r.last_modified,
         "body_hash": r.body_hash,
         "last_attempt_at": at,
-        "last_success_at": old[4] if failed else at,
-        "last_new_entry_at": at if r.entries_new else old[5],
+        "last_success_at": old.last_success_at if failed else at,
+        "last_new_entry_at": at if r.entries_new else old.last_new_entry_at,
         "consecutive_failures": failures,
         "last_error": r.error,
         "interval_s": interval,
@@ -229,7 +231,7 @@ def _state_row(r: FeedResult, prev: tuple[Any, ...] | None, at: datetime) -> dic
 
 def run_tables(
     summary: RunSummary,
-    prev_state: dict[str, tuple[Any, ...]],
+    prev_state: Mapping[str, FeedState],
     flow_run_id: str | None,
     taxonomy_version: str,
     status: str,

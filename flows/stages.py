@@ -20,11 +20,12 @@ from extractors.feedlist import FeedConfig
 from extractors.feeds import FeedEntry, parse_feed
 from extractors.googlenews import publisher_url
 from extractors.linking import Candidate, Decision, Overrides, Rules, decide
-from extractors.model import FeedResult, Item, Page, Processed
+from extractors.model import FeedResult, FeedState, Item, Page, Processed
 from extractors.outcome import FeedOutcome, FetchOutcome, Outcome
 from extractors.urls import BadURL, InvalidURL, guid_key, key_of, url_key
 from flows import rows
 from warehouse import load as wh
+from warehouse.records import KnownEntry, Override, StoredEntry, read_records
 
 MAX_PAGE_ATTEMPTS = 5
 
@@ -36,21 +37,21 @@ def now() -> datetime:
 # ----------------------------------------------------------------- feeds
 
 
-FeedState = dict[str, tuple[Any, ...]]
+FeedStates = dict[str, FeedState]
 
 
-def feed_state(db: Path) -> FeedState:
+def feed_state(db: Path) -> FeedStates:
     """Every feed's stored state (validators, body hash, failures, schedule), read once per run."""
-    return {row[0]: row for row in wh.read(db, "read_feed_state")}
+    return {row.feed_id: row for row in read_records(db, "read_feed_state", FeedState)}
 
 
 def due_feeds(
-    feeds: Sequence[FeedConfig], state: FeedState, force: bool, at: datetime
+    feeds: Sequence[FeedConfig], state: FeedStates, force: bool, at: datetime
 ) -> tuple[list[FeedConfig], list[FeedResult]]:
     """The feeds to poll now, and a not_due result for the others (all of them with force)."""
     due, skipped = [], []
     for f in feeds:
-        next_at = state[f.id][8] if f.id in state else None
+        next_at = state[f.id].next_poll_at if f.id in state else None
         if force or schedule.is_due(next_at, at):
             due.append(f)
         else:
@@ -74,8 +75,9 @@ def due_feeds(
     return due, skipped
 
 
-def feed_requests(feeds: Sequence[FeedConfig], state: FeedState) -> list[http.Request]:
-    return [http.Request(f.url, *(state[f.id][1:3] if f.id in state else (None, None))) for f in feeds]
+def feed_requests(feeds: Sequence[FeedConfig], state: FeedStates) -> list[http.Request]:
+    old = [state.get(f.id, FeedState(f.id)) for f in feeds]
+    return [http.Request(f.url, s.etag, s.last_modified) for f, s in zip(feeds, old, strict=True)]
 
 
 def body_hash(body: bytes) -> str:
@@ -228,16 +230,25 @@ def known_keys(db: Path, items: Sequence[Item]) -> set[str]:
         "guid_key": [i.guid_key for i in items],
         "alias_key": [i.alias_key for i in items],
     }
-    rows = wh.read(db, "read_known_entries", {"max_attempts": MAX_PAGE_ATTEMPTS}, {"probe": probe})
-    return {row[0] for row in rows}
+    params = {"max_attempts": MAX_PAGE_ATTEMPTS}
+    return {r.entry_key for r in read_records(db, "read_known_entries", KnownEntry, params, {"probe": probe})}
 
 
 def retry_items(db: Path) -> list[Item]:
     """Entries that failed to fetch on earlier runs and may be tried again."""
-    rows = wh.read(db, "read_retry_entries", {"max_attempts": MAX_PAGE_ATTEMPTS})
+    found = read_records(db, "read_retry_entries", StoredEntry, {"max_attempts": MAX_PAGE_ATTEMPTS})
     return [
-        Item(key=k, source="feed", url=url, guid_key=g, feed_id=f, outlet=o, title=t or "", language=lang)
-        for k, g, f, o, lang, url, t in rows
+        Item(
+            key=e.entry_key,
+            source="feed",
+            url=e.url,
+            guid_key=e.guid_key,
+            feed_id=e.feed_id,
+            outlet=e.outlet,
+            title=e.title or "",
+            language=e.language,
+        )
+        for e in found
     ]
 
 
@@ -316,9 +327,9 @@ def _stored_candidates(db: Path, fps: Sequence[Fingerprint], url_keys: set[str])
 
 def _overrides(db: Path) -> Overrides:
     """The user's corrections (`peacewire dedup split|merge`); a small table, read whole."""
-    found = wh.read(db, "read_dedup_overrides")
-    distinct = frozenset(frozenset((a, b)) for a, b, verdict in found if verdict == "distinct")
-    return Overrides(distinct, {a: b for a, b, verdict in found if verdict == "duplicate"})
+    found = read_records(db, "read_dedup_overrides", Override)
+    distinct = frozenset(frozenset((o.article_id, o.other_id)) for o in found if o.verdict == "distinct")
+    return Overrides(distinct, {o.article_id: o.other_id for o in found if o.verdict == "duplicate"})
 
 
 def dedup(

@@ -15,13 +15,15 @@ warehouse/views/027_v_conditions.sql), and run_failed for a failed run.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from warehouse import load as wh
+from warehouse.records import Condition, read_records
+
+__all__ = ["Condition", "conditions", "payload", "send"]
 
 TIMEOUT = 10.0  # a slow webhook must not hold up the run
 KIND_TITLES = {
@@ -36,16 +38,9 @@ KIND_TITLES = {
 }
 
 
-@dataclass(frozen=True)
-class Condition:
-    kind: str
-    subject: str
-    detail: str
-
-
 def conditions(db: Path) -> list[Condition]:
     """The warehouse's current conditions (none for a warehouse that does not exist yet)."""
-    return [Condition(*row) for row in wh.read(db, "read_conditions")]
+    return read_records(db, "read_conditions", Condition)
 
 
 def _line(c: Condition) -> str:

@@ -17,6 +17,7 @@ from peacewire.settings import Settings
 from warehouse import load as wh
 from warehouse.db import WarehouseError
 from warehouse.lock import ingest_lock
+from warehouse.records import ArticleRef, read_records
 
 EXAMPLES = (
     "examples:\n"
@@ -42,11 +43,10 @@ def add_parser(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
 
 
 def _resolve(s: Settings, ref: str) -> tuple[str, str | None, str | None]:
-    found = wh.read(s.db, "read_article_ref", {"ref": ref})
+    found = read_records(s.db, "read_article_ref", ArticleRef, {"ref": ref})
     if not found:
         raise UserError(f"no article {ref!r} in {s.db} (give its URL, canonical URL or article_id)")
-    aid, dup_of, title = found[0]
-    return str(aid), dup_of, title
+    return found[0].article_id, found[0].duplicate_of, found[0].title
 
 
 def _write(s: Settings, name: str, params: dict[str, Any]) -> None:

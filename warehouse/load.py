@@ -156,7 +156,7 @@ def load(db: Path, batch: Mapping[str, Columns]) -> dict[str, int]:
 
 
 @contextmanager
-def _probed(db: Path, probes: Mapping[str, Columns] | None) -> Iterator[duckdb.DuckDBPyConnection]:
+def probed(db: Path, probes: Mapping[str, Columns] | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection with the probe tables registered under their names."""
     with opened(db, read_only=True) as conn:
         for name, columns in (probes or {}).items():
@@ -170,7 +170,7 @@ def read(
     """Run a named read query read-only (no rows from a warehouse that does not exist yet)."""
     if not db.exists():
         return []
-    with _probed(db, probes) as conn:
+    with probed(db, probes) as conn:
         return conn.execute(sql(query), dict(params or {})).fetchall()
 
 
@@ -178,7 +178,7 @@ def read_arrow(db: Path, query: str, probes: Mapping[str, Columns]) -> pa.Table 
     """A named read query's result as an Arrow table (large results, converted column-wise)."""
     if not db.exists():
         return None
-    with _probed(db, probes) as conn:
+    with probed(db, probes) as conn:
         return conn.sql(sql(query)).to_arrow_table()
 
 
