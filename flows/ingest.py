@@ -17,7 +17,7 @@ from typing import Any
 from prefect import flow, get_run_logger, runtime, task
 from prefect.cache_policies import NO_CACHE
 
-from extractors import http
+from extractors import http, poll
 from extractors.feedlist import FeedConfig, load_feed_list
 from extractors.feeds import FeedEntry
 from extractors.model import FeedResult, Item, Processed, RunSummary
@@ -29,9 +29,9 @@ from flows.artifacts import publish_artifacts, summary_dict
 from peacewire import alerts, report
 from peacewire.settings import Settings, load_settings
 from warehouse import load as wh
+from warehouse import reads
 from warehouse.db import migrate, opened
 from warehouse.lock import ingest_lock
-from warehouse.records import Key, read_records
 
 
 def client_config(s: Settings, max_bytes: int, budget: http.Budget) -> http.ClientConfig:
@@ -57,7 +57,7 @@ def fetch_budget(s: Settings) -> http.Budget:
 @task(name="prepare-warehouse", cache_policy=NO_CACHE, persist_result=False)
 def prepare_warehouse(
     s: Settings, feeds: Sequence[FeedConfig], summary: RunSummary, version: str
-) -> stages.FeedStates:
+) -> poll.FeedStates:
     """Migrate, register the feeds, record this run as running (an earlier one still running was
     killed: it is marked crashed), and return the feeds' stored state."""
     with opened(s.db, read_only=False) as conn:
@@ -65,7 +65,7 @@ def prepare_warehouse(
     wh.apply(s.db, "mark_crashed_runs", {"run_id": summary.run_id})
     started = rows.run_tables(summary, {}, _flow_run_id(), version, "running")
     wh.load(s.db, {**rows.feed_tables(feeds, stages.now()), "runs": started["runs"]})
-    return stages.feed_state(s.db)
+    return reads.feed_states(s.db)
 
 
 def _flow_run_id() -> str | None:
@@ -74,7 +74,7 @@ def _flow_run_id() -> str | None:
 
 @task(name="read-seeds", cache_policy=NO_CACHE, persist_result=False)
 def read_seeds(s: Settings) -> list[Item]:
-    stored = {k.article_id for k in read_records(s.db, "read_seed_ids", Key)}
+    stored = reads.seed_ids(s.db)
     files = sorted(s.corpus.glob("*.txt")) if s.corpus.is_dir() else []
     return [
         Item(key=f"seed:{f.stem}", source="seed", title=f.stem, seed_text=f.read_text(encoding="utf-8"))
@@ -85,20 +85,17 @@ def read_seeds(s: Settings) -> list[Item]:
 
 @task(name="fetch-feeds", cache_policy=NO_CACHE, persist_result=False)
 def fetch_feeds(
-    s: Settings, feeds: Sequence[FeedConfig], state: stages.FeedStates, budget: http.Budget
+    s: Settings, feeds: Sequence[FeedConfig], state: poll.FeedStates, budget: http.Budget
 ) -> list[http.Response]:
-    requests = stages.feed_requests(feeds, state)
+    requests = poll.feed_requests(feeds, state)
     return http.fetch_many(requests, client_config(s, s.max_feed_bytes, budget))
 
 
 @task(name="parse-feeds", cache_policy=NO_CACHE, persist_result=False)
 def parse_feeds(
-    feeds: Sequence[FeedConfig], responses: Sequence[http.Response], state: stages.FeedStates
-) -> list[tuple[FeedResult, list[FeedEntry]]]:
-    return [
-        stages.parse_poll(f, r, state[f.id].body_hash if f.id in state else None)
-        for f, r in zip(feeds, responses, strict=True)
-    ]
+    feeds: Sequence[FeedConfig], responses: Sequence[http.Response], state: poll.FeedStates
+) -> list[poll.Polled]:
+    return poll.parse_polls(feeds, responses, state)
 
 
 @task(name="select-new-entries", cache_policy=NO_CACHE, persist_result=False)
@@ -152,7 +149,7 @@ def load_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> Counter[O
 
 
 @task(name="finish-run", cache_policy=NO_CACHE, persist_result=False)
-def finish_run(s: Settings, summary: RunSummary, state: stages.FeedStates, version: str, status: str) -> None:
+def finish_run(s: Settings, summary: RunSummary, state: poll.FeedStates, version: str, status: str) -> None:
     wh.load(s.db, rows.run_tables(summary, state, _flow_run_id(), version, status))
 
 
@@ -244,7 +241,7 @@ def ingest(
     with ingest_lock(s.db):
         state = prepare_warehouse(s, feed_list, summary, version)
         seeds = read_seeds(s)
-        due, not_due = stages.due_feeds(feed_list, state, force, summary.started_at)
+        due, not_due = poll.due_feeds(feed_list, state, force, summary.started_at)
         budget = fetch_budget(s)
         polled = parse_feeds(due, fetch_feeds(s, due, state, budget), state)
         polled_results, selection = select_new(s, due, polled, limit)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
-from datetime import datetime, timedelta
+from dataclasses import asdict, replace
+from datetime import datetime
 from typing import Any
 
-from extractors import schedule
 from extractors.feedlist import FeedConfig
 from extractors.linking import Pair
-from extractors.model import FeedResult, FeedState, Page, Processed, RunSummary
-from extractors.outcome import FeedOutcome, Outcome
+from extractors.model import FeedState, Page, Processed, RunSummary
+from extractors.outcome import Outcome
+from extractors.poll import next_state
 from extractors.tagging import Tags
 from extractors.urls import InvalidURL, canonical_url, url_key
 
@@ -202,33 +202,6 @@ def feed_tables(feeds: Sequence[FeedConfig], at: datetime) -> dict[str, Columns]
     }
 
 
-def _state_row(r: FeedResult, prev: FeedState | None, at: datetime) -> dict[str, Any]:
-    # A deferred feed (its fetch did not fit in the run's time budget) keeps its validators and is due again
-    # soon, like a failure: it is not a success without entries.
-    failed = r.outcome.failed_poll
-    # A 304 or a failure carries no new validators: keep the stored ones.
-    keep = failed or r.outcome == FeedOutcome.NOT_MODIFIED
-    old = prev or FeedState(r.feed_id)
-    failures = old.consecutive_failures + 1 if failed else 0
-    if failed:
-        interval, wait = old.interval_s, schedule.failure_delay(failures)
-    else:
-        interval = wait = schedule.next_interval(old.interval_s, r.entries_new)
-    return {
-        "feed_id": r.feed_id,
-        "etag": old.etag if keep else r.etag,
-        "last_modified": old.last_modified if keep else r.last_modified,
-        "body_hash": r.body_hash,
-        "last_attempt_at": at,
-        "last_success_at": old.last_success_at if failed else at,
-        "last_new_entry_at": at if r.entries_new else old.last_new_entry_at,
-        "consecutive_failures": failures,
-        "last_error": r.error,
-        "interval_s": interval,
-        "next_poll_at": at + timedelta(seconds=wait),
-    }
-
-
 def run_tables(
     summary: RunSummary,
     prev_state: Mapping[str, FeedState],
@@ -269,7 +242,7 @@ def run_tables(
     }
     return {
         "feed_state": columns(
-            [_state_row(r, prev_state.get(r.feed_id), at) for r in summary.feeds if r.outcome.polled]
+            [asdict(next_state(r, prev_state.get(r.feed_id), at)) for r in summary.feeds if r.outcome.polled]
         ),
         "feed_fetches": columns(fetches),
         "runs": columns([run]),

@@ -14,14 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from extractors import http, schedule
+from extractors import http
 from extractors.dedup import PERMUTATIONS, Fingerprint
 from extractors.feedlist import FeedConfig
-from extractors.feeds import FeedEntry, parse_feed
+from extractors.feeds import FeedEntry
 from extractors.googlenews import publisher_url
 from extractors.linking import Candidate, Decision, Overrides, Rules, decide
-from extractors.model import FeedResult, FeedState, Item, Page, Processed
-from extractors.outcome import FeedOutcome, FetchOutcome, Outcome
+from extractors.model import Item, Page, Processed
+from extractors.outcome import FetchOutcome, Outcome
 from extractors.urls import BadURL, InvalidURL, guid_key, key_of, url_key
 from flows import rows
 from warehouse import load as wh
@@ -34,94 +34,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-# ----------------------------------------------------------------- feeds
-
-
-FeedStates = dict[str, FeedState]
-
-
-def feed_state(db: Path) -> FeedStates:
-    """Every feed's stored state (validators, body hash, failures, schedule), read once per run."""
-    return {row.feed_id: row for row in read_records(db, "read_feed_state", FeedState)}
-
-
-def due_feeds(
-    feeds: Sequence[FeedConfig], state: FeedStates, force: bool, at: datetime
-) -> tuple[list[FeedConfig], list[FeedResult]]:
-    """The feeds to poll now, and a not_due result for the others (all of them with force)."""
-    due, skipped = [], []
-    for f in feeds:
-        next_at = state[f.id].next_poll_at if f.id in state else None
-        if force or schedule.is_due(next_at, at):
-            due.append(f)
-        else:
-            when = next_at.isoformat(timespec="minutes") if next_at else "?"
-            skipped.append(
-                FeedResult(
-                    f.id,
-                    f.outlet,
-                    None,
-                    FeedOutcome.NOT_DUE,
-                    0,
-                    0,
-                    0,
-                    0,
-                    f"next poll at {when}",
-                    None,
-                    None,
-                    None,
-                )
-            )
-    return due, skipped
-
-
-def feed_requests(feeds: Sequence[FeedConfig], state: FeedStates) -> list[http.Request]:
-    old = [state.get(f.id, FeedState(f.id)) for f in feeds]
-    return [http.Request(f.url, s.etag, s.last_modified) for f, s in zip(feeds, old, strict=True)]
-
-
-def body_hash(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()[:32]
-
-
-def parse_poll(
-    feed: FeedConfig, resp: http.Response, previous_hash: str | None
-) -> tuple[FeedResult, list[FeedEntry]]:
-    """A feed response -> its result row and its entries (none when unchanged or failed)."""
-    base = FeedResult(
-        feed.id,
-        feed.outlet,
-        resp.status,
-        FeedOutcome.of(resp.outcome),
-        0,
-        0,
-        len(resp.body),
-        resp.duration_ms,
-        resp.error,
-        resp.etag,
-        resp.last_modified,
-        previous_hash,
-    )
-    if resp.outcome != FetchOutcome.OK:
-        return base, []
-    digest = body_hash(resp.body)
-    parsed = parse_feed(resp.body, resp.final_url or feed.url, resp.content_type)
-    if not parsed.ok:
-        return replace(base, outcome=FeedOutcome.NOT_A_FEED, error=parsed.problem, body_hash=digest), []
-    outcome = (
-        FeedOutcome.UNCHANGED
-        if digest == previous_hash
-        else (FeedOutcome.DEGRADED if parsed.degraded else FeedOutcome.OK)
-    )
-    result = replace(
-        base,
-        outcome=outcome,
-        entries_seen=len(parsed.entries),
-        error=parsed.problem,
-        body_hash=digest,
-        charset=parsed.charset,
-    )
-    return result, list(parsed.entries)
+# ----------------------------------------------------------------- entries
 
 
 def entry_item(feed: FeedConfig, entry: FeedEntry) -> Item | Processed:
