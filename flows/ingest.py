@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Executor
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, runtime, task
 from prefect.cache_policies import NO_CACHE
 
-from extractors import http, poll
+from extractors import http, poll, select
 from extractors.feedlist import FeedConfig, load_feed_list
 from extractors.feeds import FeedEntry
 from extractors.model import FeedResult, Item, Processed, RunSummary
@@ -104,17 +103,16 @@ def select_new(
     feeds: Sequence[FeedConfig],
     polled: Sequence[tuple[FeedResult, list[FeedEntry]]],
     limit: int | None,
-) -> tuple[list[FeedResult], stages.Selection]:
+) -> tuple[list[FeedResult], select.Selection]:
     """New entries only: URL key and GUID unseen in the warehouse and earlier in this run."""
-    items, invalid = stages.candidates(feeds, [entries for _, entries in polled])
-    known = stages.known_keys(s.db, items)
-    selection = stages.select(items, invalid, known, stages.retry_items(s.db), limit)
-    results = [replace(r, entries_new=selection.new_per_feed[r.feed_id]) for r, _ in polled]
-    return results, selection
+    items, invalid = select.candidates(feeds, [entries for _, entries in polled])
+    known = reads.known_keys(s.db, items)
+    selection = select.select(items, invalid, known, reads.retry_items(s.db), limit)
+    return select.counted(polled, selection), selection
 
 
 @task(name="record-entries", cache_policy=NO_CACHE, persist_result=False)
-def record_entries(s: Settings, selection: stages.Selection, run_id: str) -> Counter[Outcome]:
+def record_entries(s: Settings, selection: select.Selection, run_id: str) -> Counter[Outcome]:
     """Rows for the entries that will not be fetched this run (parse_error, deferred, known)."""
     tables = rows.batch_tables(selection.settled, run_id, stages.now())
     tables["entries_seen"] = rows.columns([rows.entry_row(d, run_id) for d in selection.known])
@@ -188,11 +186,6 @@ def article_flags(article: Any) -> list[str]:
     return flags + ([f"date_{article.date_flag}"] if article.date_flag else [])
 
 
-def batches(items: Sequence[Item], size: int) -> Iterator[list[Item]]:
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
-
-
 def new_run_id() -> str:
     return stages.now().strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
@@ -202,7 +195,7 @@ def _ingest_batches(s: Settings, items: Sequence[Item], summary: RunSummary, bud
     pool = work.make_pool(s.workers) if len(items) >= s.pool_min_batch else None
     done = 0
     try:
-        for n, batch in enumerate(batches(items, s.batch_size), start=1):
+        for n, batch in enumerate(select.batches(items, s.batch_size), start=1):
             pages = archive_pages(s, fetch_pages(s, batch, budget))
             docs = dedup_batch(s, process_pages(s, pages, pool))
             summary.tally.update(load_batch(s, docs, summary.run_id))

@@ -4,10 +4,13 @@ archived pages (reextract), stored texts (retag). Every query is a .sql file; ro
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from extractors.model import FeedState
-from warehouse.records import Key, read_records
+from extractors.model import FeedState, Item
+from extractors.select import MAX_PAGE_ATTEMPTS
+from warehouse.records import ArchivedEntry, Key, KnownEntry, StoredEntry, read_records
 
 
 def feed_states(db: Path) -> dict[str, FeedState]:
@@ -17,3 +20,33 @@ def feed_states(db: Path) -> dict[str, FeedState]:
 
 def seed_ids(db: Path) -> set[str]:
     return {k.article_id for k in read_records(db, "read_seed_ids", Key)}
+
+
+def known_keys(db: Path, items: Sequence[Item]) -> set[str]:
+    """The items' keys that need no fetch: stored (by URL, GUID or alias), final, or out of attempts."""
+    probe: dict[str, list[Any]] = {
+        "entry_key": [i.key for i in items],
+        "guid_key": [i.guid_key for i in items],
+        "alias_key": [i.alias_key for i in items],
+    }
+    params = {"max_attempts": MAX_PAGE_ATTEMPTS}
+    return {e.entry_key for e in read_records(db, "read_known_entries", KnownEntry, params, {"probe": probe})}
+
+
+def _item(e: StoredEntry | ArchivedEntry) -> Item:
+    return Item(
+        key=e.entry_key,
+        source="feed",
+        url=e.url,
+        guid_key=e.guid_key,
+        feed_id=e.feed_id,
+        outlet=e.outlet,
+        title=e.title or "",
+        language=e.language,
+    )
+
+
+def retry_items(db: Path) -> list[Item]:
+    """Entries that failed to fetch on earlier runs and may be tried again, and the deferred ones."""
+    params = {"max_attempts": MAX_PAGE_ATTEMPTS}
+    return [_item(e) for e in read_records(db, "read_retry_entries", StoredEntry, params)]
