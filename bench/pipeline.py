@@ -24,10 +24,11 @@ import trafilatura
 
 from extractors.article import OPTIONS
 from extractors.model import Item, Page
-from flows import rows, stages, work
+from flows import stages, work
 from flows.work import tag_text
 from peacewire.settings import PROJECT_ROOT, apply_prefect_environment, load_settings
 from warehouse import load as wh
+from warehouse import rows
 from warehouse.db import migrate, opened
 from warehouse.records import StoredText, read_records
 

@@ -23,12 +23,12 @@ from extractors.model import FeedResult, Item, Processed, RunSummary
 from extractors.netpolicy import parse_allow_list
 from extractors.outcome import Outcome
 from extractors.taxonomy import load_taxonomy
-from flows import progress, rows, stages, work
+from flows import progress, stages, work
 from flows.artifacts import publish_artifacts, summary_dict
 from peacewire import alerts, report
 from peacewire.settings import Settings, load_settings
 from warehouse import load as wh
-from warehouse import reads
+from warehouse import reads, rows
 from warehouse.db import migrate, opened
 from warehouse.lock import ingest_lock
 

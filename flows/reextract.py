@@ -19,9 +19,10 @@ from prefect.cache_policies import NO_CACHE
 
 from extractors.model import Item, Page, Processed
 from extractors.outcome import Outcome
-from flows import progress, rows, stages, work
+from flows import progress, stages, work
 from peacewire.settings import Settings, load_settings
 from warehouse import load as wh
+from warehouse import rows
 from warehouse.db import migrate, opened
 from warehouse.lock import ingest_lock
 from warehouse.records import ArchivedEntry, read_records

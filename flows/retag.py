@@ -17,9 +17,10 @@ from prefect.cache_policies import NO_CACHE
 
 from extractors.tagging import Tags
 from extractors.taxonomy import load_taxonomy
-from flows import progress, rows, work
+from flows import progress, work
 from peacewire.settings import Settings, load_settings
 from warehouse import load as wh
+from warehouse import rows
 from warehouse.db import migrate, opened
 from warehouse.lock import ingest_lock
 from warehouse.records import StoredText, read_records

@@ -19,8 +19,8 @@ from extractors.linking import Candidate, Decision, Overrides, Rules, decide
 from extractors.model import Item, Page, Processed
 from extractors.outcome import FetchOutcome, Outcome
 from extractors.urls import InvalidURL, url_key
-from flows import rows
 from warehouse import load as wh
+from warehouse import rows
 from warehouse.records import Override, read_records
 
 MAX_PAGE_ATTEMPTS = 5

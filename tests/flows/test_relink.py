@@ -10,10 +10,11 @@ from pathlib import Path
 import duckdb
 
 from extractors.model import Item, Page, Processed
-from flows import rows, stages, work
+from flows import stages, work
 from peacewire.settings import load_settings
 from tests.conftest import SITE, TAXONOMY
 from warehouse import load as wh
+from warehouse import rows
 from warehouse.db import migrate, opened
 
 BODY = (SITE / "articles" / "uk-talks.html").read_bytes()

@@ -1,4 +1,4 @@
-"""Processed items and run results -> the column dicts warehouse.load inserts."""
+"""Stage records (processed items, run results) -> the column dicts warehouse.load inserts, table by table."""
 
 from __future__ import annotations
 
