@@ -22,6 +22,7 @@ from typing import Any
 
 import trafilatura
 
+from extractors import pages as fetch
 from extractors.article import OPTIONS
 from extractors.model import Item, Page
 from flows import stages, work
@@ -70,7 +71,9 @@ def trafilatura_alone(pages: list[tuple[str, bytes]], pool: Any = None) -> int:
 def chain(pages: list[tuple[str, bytes]], pool: Any, db: Path) -> dict[str, int]:
     """The stages of an ingest batch, minus the network: process, dedup, load."""
     items = [Page(Item(key=f"k{i}", source="feed", url=u), "ok", b, u) for i, (u, b) in enumerate(pages)]
-    items = stages.archive_pages(db, items, work.workers(0) if pool else 1)
+    packed = work.pack_bodies(items, work.workers(0) if pool else 1)  # the archive-pages task's steps
+    wh.load(db, rows.raw_tables(items, packed, stages.now()))
+    items = fetch.archived(items, packed)
     docs = work.process_batch(items, 80, TAXONOMY, pool, 1)
     docs = stages.dedup(db, docs, 0.5, 0.8)
     return wh.load(db, rows.batch_tables(docs, "bench", stages.now()))

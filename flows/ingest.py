@@ -16,10 +16,10 @@ from typing import Any
 from prefect import flow, get_run_logger, runtime, task
 from prefect.cache_policies import NO_CACHE
 
-from extractors import http, poll, select
+from extractors import http, pages, poll, select
 from extractors.feedlist import FeedConfig, load_feed_list
 from extractors.feeds import FeedEntry
-from extractors.model import FeedResult, Item, Processed, RunSummary
+from extractors.model import FeedResult, Item, Page, Processed, RunSummary
 from extractors.netpolicy import parse_allow_list
 from extractors.outcome import Outcome
 from extractors.taxonomy import load_taxonomy
@@ -121,18 +121,22 @@ def record_entries(s: Settings, selection: select.Selection, run_id: str) -> Cou
 
 
 @task(name="fetch-pages", cache_policy=NO_CACHE, persist_result=False)
-def fetch_pages(s: Settings, items: Sequence[Item], budget: http.Budget) -> list[Any]:
-    return stages.fetch_pages(items, client_config(s, s.max_page_bytes, budget))
+def fetch_pages(s: Settings, items: Sequence[Item], budget: http.Budget) -> list[Page]:
+    config = client_config(s, s.max_page_bytes, budget)
+    return pages.pages(items, http.fetch_many(pages.requests(items), config, robots=True))
 
 
 @task(name="archive-pages", cache_policy=NO_CACHE, persist_result=False)
-def archive_pages(s: Settings, pages: Sequence[Any]) -> list[Any]:
-    return stages.archive_pages(s.db, pages, work.workers(s.workers))
+def archive_pages(s: Settings, fetched: Sequence[Page]) -> list[Page]:
+    """Every fetched body into the raw archive (its own transaction) before any extraction."""
+    packed = work.pack_bodies(fetched, work.workers(s.workers))
+    wh.load(s.db, rows.raw_tables(fetched, packed, stages.now()))
+    return pages.archived(fetched, packed)
 
 
 @task(name="extract-fingerprint-tag", cache_policy=NO_CACHE, persist_result=False)
-def process_pages(s: Settings, pages: Sequence[Any], pool: Executor | None) -> list[Processed]:
-    return work.process_batch(pages, s.min_words, s.taxonomy, pool, s.pool_min_batch)
+def process_pages(s: Settings, fetched: Sequence[Page], pool: Executor | None) -> list[Processed]:
+    return work.process_batch(fetched, s.min_words, s.taxonomy, pool, s.pool_min_batch)
 
 
 @task(name="dedup", cache_policy=NO_CACHE, persist_result=False)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import zlib
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,14 +10,12 @@ from typing import Any
 
 import numpy as np
 
-from extractors import http
 from extractors.dedup import PERMUTATIONS, Fingerprint
 from extractors.linking import Candidate, Decision, Overrides, Rules, decide
-from extractors.model import Item, Page, Processed
-from extractors.outcome import FetchOutcome, Outcome
+from extractors.model import Processed
+from extractors.outcome import Outcome
 from extractors.urls import InvalidURL, url_key
 from warehouse import load as wh
-from warehouse import rows
 from warehouse.records import Override, read_records
 
 MAX_PAGE_ATTEMPTS = 5
@@ -28,41 +23,6 @@ MAX_PAGE_ATTEMPTS = 5
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-# ----------------------------------------------------------------- pages
-
-
-def fetch_pages(items: Sequence[Item], config: http.ClientConfig) -> list[Page]:
-    feed_items = [i for i in items if i.source == "feed" and i.url]
-    responses = http.fetch_many([http.Request(i.url or "") for i in feed_items], config, robots=True)
-    by_key = {i.key: r for i, r in zip(feed_items, responses, strict=True)}
-    pages = []
-    for item in items:
-        r = by_key.get(item.key)
-        if r is None:
-            pages.append(Page(item, Outcome.OK))
-        else:
-            pages.append(
-                Page(
-                    item,
-                    Outcome.of(r.outcome),
-                    r.body,
-                    r.final_url,
-                    r.content_type,
-                    _detail(r),
-                    r.content_language,
-                )
-            )
-    return pages
-
-
-def _detail(r: http.Response) -> str | None:
-    if (
-        r.outcome == FetchOutcome.NOT_MODIFIED
-    ):  # a page request sends no validators: a 304 is the server's error
-        return f"HTTP {r.status} (not modified) to a request without validators"
-    return r.error
 
 
 # ----------------------------------------------------------------- dedup
@@ -130,23 +90,3 @@ def dedup(
     rules = Rules(near, contain, _overrides(db) if batch else Overrides())
     decisions: dict[str, Decision] = {d.article_id: d for d in decide(batch, stored, rules)}
     return [replace(d, decision=decisions.get(d.item.key)) for d in docs]
-
-
-# ----------------------------------------------------------------- raw archive
-
-
-def _digest_and_compress(body: bytes) -> tuple[str, bytes]:
-    """SHA-256 and zlib level 1 (4x smaller, 2.5x faster than level 6); both release the GIL."""
-    return hashlib.sha256(body).hexdigest(), zlib.compress(body, 1)
-
-
-def archive_pages(db: Path, pages: Sequence[Page], threads: int) -> list[Page]:
-    """Put every fetched body in the raw archive (its own transaction) before any extraction."""
-    fetched = [p for p in pages if p.body]
-    with ThreadPoolExecutor(max(1, threads)) as pool:
-        packed = list(pool.map(_digest_and_compress, (p.body for p in fetched)))
-    at = now()
-    archive_rows = [rows.raw_row(p, d, z, at) for p, (d, z) in zip(fetched, packed, strict=True)]
-    wh.load(db, {"raw_pages": rows.columns(archive_rows)})
-    digests = {id(p): d for p, (d, _) in zip(fetched, packed, strict=True)}
-    return [replace(p, raw_hash=digests[id(p)]) if id(p) in digests else p for p in pages]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
@@ -20,6 +20,7 @@ from extractors.corpus import parse_seed
 from extractors.dedup import fingerprint
 from extractors.model import Page, Processed
 from extractors.outcome import Outcome
+from extractors.pages import pack
 from extractors.tagging import Matcher, Tags, tag
 from extractors.taxonomy import load_taxonomy
 from peacewire.lifeline import exit_with_parent
@@ -109,3 +110,9 @@ def process_batch(
 def tag_text(job: tuple[str, Path]) -> Tags:
     """Tags of one text with the taxonomy at a path (pool-friendly: one picklable argument)."""
     return tag(matcher_for(job[1]), job[0])
+
+
+def pack_bodies(pages: Sequence[Page], threads: int) -> list[tuple[str, bytes]]:
+    """extractors.pages.pack of every page that has a body, in threads (hashing and zlib release the GIL)."""
+    with ThreadPoolExecutor(max(1, threads)) as pool:
+        return list(pool.map(pack, (p.body for p in pages if p.body)))

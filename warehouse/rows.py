@@ -85,6 +85,14 @@ def raw_row(page: Page, digest: str, compressed: bytes, fetched_at: datetime) ->
     }
 
 
+def raw_tables(
+    pages: Sequence[Page], packed: Sequence[tuple[str, bytes]], at: datetime
+) -> dict[str, Columns]:
+    """The raw archive's rows: every fetched body, by its digest (packed: one per page with a body)."""
+    fetched = [p for p in pages if p.body]
+    return {"raw_pages": columns([raw_row(p, d, z, at) for p, (d, z) in zip(fetched, packed, strict=True)])}
+
+
 def entry_row(d: Processed, run_id: str) -> dict[str, Any]:
     detail = d.detail
     if d.final == Outcome.DUPLICATE and d.decision:
