@@ -18,8 +18,6 @@ from extractors.urls import InvalidURL, url_key
 from warehouse import load as wh
 from warehouse.records import Override, read_records
 
-MAX_PAGE_ATTEMPTS = 5
-
 
 def now() -> datetime:
     return datetime.now(UTC)

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 from extractors.linking import Decision, Pair
 from extractors.model import FeedResult, FeedState, Item, Page, Processed, RunSummary
 from extractors.outcome import FeedOutcome, Outcome
-from flows.work import process
-from tests.conftest import SITE, TAXONOMY
+from extractors.process import process_page
+from extractors.tagging import Matcher
+from tests.conftest import SITE
 from warehouse.rows import batch_tables, decision_rows, entry_row, run_tables
 
 AT = datetime(2026, 3, 1, 6, tzinfo=UTC)
@@ -21,9 +22,9 @@ def item(key: str = URL, summary: str = "") -> Item:
     return Item(key=key, source="feed", url=key, feed_id="wire", title="Talks", summary=summary)
 
 
-def article(key: str = URL) -> Processed:
+def article(matcher: Matcher, key: str = URL) -> Processed:
     body = (SITE / "articles" / "uk-talks.html").read_bytes()
-    done = process(Page(item(key), Outcome.OK, body, key), 80, TAXONOMY)
+    done = process_page(Page(item(key), Outcome.OK, body, key), 80, matcher)
     assert done.article is not None
     return done
 
@@ -53,8 +54,8 @@ def test_a_superseded_original_is_recorded_as_merged_into_the_new_one() -> None:
     ]
 
 
-def test_a_batch_adds_its_articles_labels_index_keys_and_entries() -> None:
-    done = article()
+def test_a_batch_adds_its_articles_labels_index_keys_and_entries(matcher: Matcher) -> None:
+    done = article(matcher)
     tables = batch_tables([done], "r1", AT)
     assert tables["articles"]["article_id"] == [URL] and tables["articles"]["run_id"] == ["r1"]
     assert len(tables["lsh_index"]["key"]) == len(done.fingerprint.keys)  # type: ignore[union-attr]
