@@ -22,14 +22,16 @@ from typing import Any
 
 import trafilatura
 
+from extractors import linking
 from extractors import pages as fetch
 from extractors.article import OPTIONS
-from extractors.model import Item, Page
-from flows import stages, work
+from extractors.linking import Rules
+from extractors.model import Item, Page, now
+from flows import work
 from flows.work import tag_text
 from peacewire.settings import PROJECT_ROOT, apply_prefect_environment, load_settings
+from warehouse import dedup_index, rows
 from warehouse import load as wh
-from warehouse import rows
 from warehouse.db import migrate, opened
 from warehouse.records import StoredText, read_records
 
@@ -72,11 +74,12 @@ def chain(pages: list[tuple[str, bytes]], pool: Any, db: Path) -> dict[str, int]
     """The stages of an ingest batch, minus the network: process, dedup, load."""
     items = [Page(Item(key=f"k{i}", source="feed", url=u), "ok", b, u) for i, (u, b) in enumerate(pages)]
     packed = work.pack_bodies(items, work.workers(0) if pool else 1)  # the archive-pages task's steps
-    wh.load(db, rows.raw_tables(items, packed, stages.now()))
+    wh.load(db, rows.raw_tables(items, packed, now()))
     items = fetch.archived(items, packed)
     docs = work.process_batch(items, 80, TAXONOMY, pool, 1)
-    docs = stages.dedup(db, docs, 0.5, 0.8)
-    return wh.load(db, rows.batch_tables(docs, "bench", stages.now()))
+    stored = dedup_index.lookup(db, docs)  # the dedup task's steps
+    docs = linking.decide_batch(docs, stored.candidates, Rules(0.5, 0.8, stored.overrides))
+    return wh.load(db, rows.batch_tables(docs, "bench", now()))
 
 
 def fresh_db(folder: Path, name: str) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from extractors.article import Article
@@ -12,6 +12,11 @@ from extractors.dedup import Fingerprint
 from extractors.linking import Decision
 from extractors.outcome import FeedOutcome, Outcome
 from extractors.tagging import Tags
+
+
+def now() -> datetime:
+    """The time records are stamped with (UTC)."""
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

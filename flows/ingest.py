@@ -16,19 +16,20 @@ from typing import Any
 from prefect import flow, get_run_logger, runtime, task
 from prefect.cache_policies import NO_CACHE
 
-from extractors import http, pages, poll, select
+from extractors import http, linking, pages, poll, select
 from extractors.feedlist import FeedConfig, load_feed_list
 from extractors.feeds import FeedEntry
-from extractors.model import FeedResult, Item, Page, Processed, RunSummary
+from extractors.linking import Rules
+from extractors.model import FeedResult, Item, Page, Processed, RunSummary, now
 from extractors.netpolicy import parse_allow_list
 from extractors.outcome import Outcome
 from extractors.taxonomy import load_taxonomy
-from flows import progress, stages, work
+from flows import progress, work
 from flows.artifacts import publish_artifacts, summary_dict
 from peacewire import alerts, report
 from peacewire.settings import Settings, load_settings
+from warehouse import dedup_index, reads, rows
 from warehouse import load as wh
-from warehouse import reads, rows
 from warehouse.db import migrate, opened
 from warehouse.lock import ingest_lock
 
@@ -63,7 +64,7 @@ def prepare_warehouse(
         migrate(conn, s.view_config())
     wh.apply(s.db, "mark_crashed_runs", {"run_id": summary.run_id})
     started = rows.run_tables(summary, {}, _flow_run_id(), version, "running")
-    wh.load(s.db, {**rows.feed_tables(feeds, stages.now()), "runs": started["runs"]})
+    wh.load(s.db, {**rows.feed_tables(feeds, now()), "runs": started["runs"]})
     return reads.feed_states(s.db)
 
 
@@ -114,7 +115,7 @@ def select_new(
 @task(name="record-entries", cache_policy=NO_CACHE, persist_result=False)
 def record_entries(s: Settings, selection: select.Selection, run_id: str) -> Counter[Outcome]:
     """Rows for the entries that will not be fetched this run (parse_error, deferred, known)."""
-    tables = rows.batch_tables(selection.settled, run_id, stages.now())
+    tables = rows.batch_tables(selection.settled, run_id, now())
     tables["entries_seen"] = rows.columns([rows.entry_row(d, run_id) for d in selection.known])
     wh.load(s.db, tables)
     return Counter(d.final for d in [*selection.settled, *selection.known])
@@ -130,7 +131,7 @@ def fetch_pages(s: Settings, items: Sequence[Item], budget: http.Budget) -> list
 def archive_pages(s: Settings, fetched: Sequence[Page]) -> list[Page]:
     """Every fetched body into the raw archive (its own transaction) before any extraction."""
     packed = work.pack_bodies(fetched, work.workers(s.workers))
-    wh.load(s.db, rows.raw_tables(fetched, packed, stages.now()))
+    wh.load(s.db, rows.raw_tables(fetched, packed, now()))
     return pages.archived(fetched, packed)
 
 
@@ -141,12 +142,14 @@ def process_pages(s: Settings, fetched: Sequence[Page], pool: Executor | None) -
 
 @task(name="dedup", cache_policy=NO_CACHE, persist_result=False)
 def dedup_batch(s: Settings, docs: Sequence[Processed]) -> list[Processed]:
-    return stages.dedup(s.db, docs, s.near_dup_threshold, s.containment_threshold)
+    stored = dedup_index.lookup(s.db, docs)
+    rules = Rules(s.near_dup_threshold, s.containment_threshold, stored.overrides)
+    return linking.decide_batch(docs, stored.candidates, rules)
 
 
 @task(name="load", cache_policy=NO_CACHE, persist_result=False)
 def load_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> Counter[Outcome]:
-    wh.load(s.db, rows.batch_tables(docs, run_id, stages.now()))
+    wh.load(s.db, rows.batch_tables(docs, run_id, now()))
     return Counter(d.final for d in docs)
 
 
@@ -171,7 +174,7 @@ def write_report(s: Settings) -> str | None:
     """Rewrite the HTML report of the last 30 days beside the warehouse (a failure is logged, not fatal)."""
     out = report.default_out(s.db)
     try:
-        return str(report.write(s.db, out, report.last_days(stages.now().date())))
+        return str(report.write(s.db, out, report.last_days(now().date())))
     except Exception as exc:  # the report is a view of the data: it must not fail the ingest
         get_run_logger().warning("report %s not written: %s: %s", out, type(exc).__name__, exc)
         return None
@@ -191,7 +194,7 @@ def article_flags(article: Any) -> list[str]:
 
 
 def new_run_id() -> str:
-    return stages.now().strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    return now().strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
 def _ingest_batches(s: Settings, items: Sequence[Item], summary: RunSummary, budget: http.Budget) -> None:
@@ -234,7 +237,7 @@ def ingest(
     feed_list = load_feed_list(s.feeds)
     version = load_taxonomy(s.taxonomy, s.label_spec).version
     log = get_run_logger()
-    summary = RunSummary(new_run_id(), stages.now())
+    summary = RunSummary(new_run_id(), now())
     with ingest_lock(s.db):
         state = prepare_warehouse(s, feed_list, summary, version)
         seeds = read_seeds(s)
@@ -256,7 +259,7 @@ def ingest(
         # feed articles are de-duplicated against.
         _ingest_batches(s, seeds, summary, budget)
         _ingest_batches(s, items, summary, budget)
-        summary.finished_at = stages.now()
+        summary.finished_at = now()
         finish_run(s, summary, state, version, "completed")
     summary.conditions = check_conditions(s)
     summary.report = write_report(s)

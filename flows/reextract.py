@@ -17,12 +17,14 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from extractors.model import Item, Page, Processed
+from extractors import linking
+from extractors.linking import Rules
+from extractors.model import Item, Page, Processed, now
 from extractors.outcome import Outcome
-from flows import progress, stages, work
+from flows import progress, work
 from peacewire.settings import Settings, load_settings
+from warehouse import dedup_index, rows
 from warehouse import load as wh
-from warehouse import rows
 from warehouse.db import migrate, opened
 from warehouse.lock import ingest_lock
 from warehouse.records import ArchivedEntry, read_records
@@ -56,12 +58,14 @@ def process_pages(s: Settings, pages: Sequence[Page], pool: Any) -> list[Process
 
 @task(name="dedup", cache_policy=NO_CACHE, persist_result=False)
 def dedup_batch(s: Settings, docs: Sequence[Processed]) -> list[Processed]:
-    return stages.dedup(s.db, docs, s.near_dup_threshold, s.containment_threshold, exclude_batch=True)
+    stored = dedup_index.lookup(s.db, docs)
+    rules = Rules(s.near_dup_threshold, s.containment_threshold, stored.overrides)
+    return linking.decide_batch(docs, stored.candidates, rules, exclude_batch=True)
 
 
 @task(name="replace", cache_policy=NO_CACHE, persist_result=False)
 def replace_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> Counter[Outcome]:
-    wh.load(s.db, rows.reextract_tables(docs, run_id, stages.now()))
+    wh.load(s.db, rows.reextract_tables(docs, run_id, now()))
     return Counter(d.final for d in docs)
 
 
@@ -78,7 +82,7 @@ def reextract(db: str | None = None) -> dict[str, int]:
             offset = 0
             while pages := read_archive(s, offset):
                 docs = dedup_batch(s, process_pages(s, pages, pool))
-                tally.update(replace_batch(s, docs, "reextract-" + stages.now().strftime("%Y%m%dT%H%M%SZ")))
+                tally.update(replace_batch(s, docs, "reextract-" + now().strftime("%Y%m%dT%H%M%SZ")))
                 offset += len(pages)
                 log.info("reextracted %d archived pages: %s", offset, dict(tally))
                 progress.advance("archived pages", offset)

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import duckdb
 
+from extractors import linking
+from extractors.linking import Rules
 from extractors.model import Item, Page, Processed
-from flows import stages, work
+from flows import work
 from peacewire.settings import load_settings
 from tests.conftest import SITE, TAXONOMY
+from warehouse import dedup_index, rows
 from warehouse import load as wh
-from warehouse import rows
 from warehouse.db import migrate, opened
 
 BODY = (SITE / "articles" / "uk-talks.html").read_bytes()
@@ -30,7 +32,8 @@ def article(key: str, day: int, extra: bytes = b"") -> Processed:
 
 
 def ingest(db: Path, docs: list[Processed], run_id: str) -> None:
-    decided = stages.dedup(db, docs, 0.35, 0.8)
+    stored = dedup_index.lookup(db, docs)
+    decided = linking.decide_batch(docs, stored.candidates, Rules(0.35, 0.8, stored.overrides))
     wh.load(db, rows.batch_tables(decided, run_id, datetime.now(UTC)))
 
 
