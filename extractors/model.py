@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -75,6 +77,14 @@ class Processed:
         return self.page.item
 
     @property
+    def flags(self) -> list[str]:
+        """What needs a look on a loaded article: truncated, an implausible date."""
+        a = self.article
+        if a is None:
+            return []
+        return (["truncated"] if a.truncated else []) + ([f"date_{a.date_flag}"] if a.date_flag else [])
+
+    @property
     def final(self) -> Outcome:
         """The item's one outcome."""
         if self.outcome.is_final:
@@ -132,6 +142,21 @@ class RunSummary:
     relevant: int = 0
     conditions: list[Any] = field(default_factory=list)  # peacewire.alerts.Condition after the run
     report: str | None = None  # path of the HTML report the run wrote
+
+    @classmethod
+    def start(cls) -> RunSummary:
+        """A new run: its id is its start time (UTC) and a random suffix."""
+        at = now()
+        return cls(at.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6], at)
+
+    def add_batch(self, docs: Sequence[Processed], relevance_threshold: float) -> None:
+        """Count a loaded batch's outcomes, labels, flags and relevant articles."""
+        self.tally.update(d.final for d in docs)
+        self.labels.update(h.label for d in docs if d.tags for h in d.tags.labels)
+        flagged = [(d.page.final_url or d.item.url or d.item.key, f) for d in docs for f in d.flags]
+        self.flags.update(f for _, f in flagged)
+        self.flagged += flagged
+        self.relevant += sum(1 for d in docs if d.tags and d.tags.relevance >= relevance_threshold)
 
     @property
     def feeds_failed(self) -> int:

@@ -6,7 +6,6 @@ Only network stages retry, inside extractors.http, request by request.
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import Executor
@@ -17,11 +16,11 @@ from prefect import flow, get_run_logger, runtime, task
 from prefect.cache_policies import NO_CACHE
 
 from extractors import http, linking, pages, poll, select
+from extractors.corpus import seed_items
 from extractors.feedlist import FeedConfig, load_feed_list
 from extractors.feeds import FeedEntry
 from extractors.linking import Rules
 from extractors.model import FeedResult, Item, Page, Processed, RunSummary, now
-from extractors.netpolicy import parse_allow_list
 from extractors.outcome import Outcome
 from extractors.taxonomy import load_taxonomy
 from flows import progress, work
@@ -32,26 +31,6 @@ from warehouse import dedup_index, reads, rows
 from warehouse import load as wh
 from warehouse.db import migrate, opened
 from warehouse.lock import ingest_lock
-
-
-def client_config(s: Settings, max_bytes: int, budget: http.Budget) -> http.ClientConfig:
-    return http.ClientConfig(
-        s.user_agent,
-        s.http_timeout,
-        s.http_retries,
-        max_bytes,
-        s.fetch_concurrency,
-        s.per_host_concurrency,
-        parse_allow_list(s.allowed_hosts),
-        s.http_total_timeout,
-        s.host_delay,
-        budget,
-    )
-
-
-def fetch_budget(s: Settings) -> http.Budget:
-    """One per run: the feeds and every batch of pages draw on it."""
-    return http.Budget(s.fetch_run_budget, s.fetch_host_budget)
 
 
 @task(name="prepare-warehouse", cache_policy=NO_CACHE, persist_result=False)
@@ -74,13 +53,7 @@ def _flow_run_id() -> str | None:
 
 @task(name="read-seeds", cache_policy=NO_CACHE, persist_result=False)
 def read_seeds(s: Settings) -> list[Item]:
-    stored = reads.seed_ids(s.db)
-    files = sorted(s.corpus.glob("*.txt")) if s.corpus.is_dir() else []
-    return [
-        Item(key=f"seed:{f.stem}", source="seed", title=f.stem, seed_text=f.read_text(encoding="utf-8"))
-        for f in files
-        if f"seed:{f.stem}" not in stored
-    ]
+    return seed_items(s.corpus, reads.seed_ids(s.db))
 
 
 @task(name="fetch-feeds", cache_policy=NO_CACHE, persist_result=False)
@@ -88,7 +61,7 @@ def fetch_feeds(
     s: Settings, feeds: Sequence[FeedConfig], state: poll.FeedStates, budget: http.Budget
 ) -> list[http.Response]:
     requests = poll.feed_requests(feeds, state)
-    return http.fetch_many(requests, client_config(s, s.max_feed_bytes, budget))
+    return http.fetch_many(requests, s.client_config(s.max_feed_bytes, budget))
 
 
 @task(name="parse-feeds", cache_policy=NO_CACHE, persist_result=False)
@@ -123,7 +96,7 @@ def record_entries(s: Settings, selection: select.Selection, run_id: str) -> Cou
 
 @task(name="fetch-pages", cache_policy=NO_CACHE, persist_result=False)
 def fetch_pages(s: Settings, items: Sequence[Item], budget: http.Budget) -> list[Page]:
-    config = client_config(s, s.max_page_bytes, budget)
+    config = s.client_config(s.max_page_bytes, budget)
     return pages.pages(items, http.fetch_many(pages.requests(items), config, robots=True))
 
 
@@ -148,9 +121,10 @@ def dedup_batch(s: Settings, docs: Sequence[Processed]) -> list[Processed]:
 
 
 @task(name="load", cache_policy=NO_CACHE, persist_result=False)
-def load_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> Counter[Outcome]:
+def load_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> list[Processed]:
+    """The batch in one transaction; returns what it loaded."""
     wh.load(s.db, rows.batch_tables(docs, run_id, now()))
-    return Counter(d.final for d in docs)
+    return list(docs)
 
 
 @task(name="finish-run", cache_policy=NO_CACHE, persist_result=False)
@@ -188,40 +162,17 @@ def alert_failure(flow: Any, flow_run: Any, state: Any) -> None:  # noqa: ARG001
         alerts.send(s.alert_webhook, alerts.payload("run_failed", s.db, [], flow_run.name, error))
 
 
-def article_flags(article: Any) -> list[str]:
-    flags = ["truncated"] if article.truncated else []
-    return flags + ([f"date_{article.date_flag}"] if article.date_flag else [])
-
-
-def new_run_id() -> str:
-    return now().strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
-
-
 def _ingest_batches(s: Settings, items: Sequence[Item], summary: RunSummary, budget: http.Budget) -> None:
+    """Fetch, archive, extract, dedup and load the items, batch by batch."""
     log = get_run_logger()
-    pool = work.make_pool(s.workers) if len(items) >= s.pool_min_batch else None
-    done = 0
-    try:
+    with work.pool_for(len(items), s.workers, s.pool_min_batch) as pool:
         for n, batch in enumerate(select.batches(items, s.batch_size), start=1):
-            pages = archive_pages(s, fetch_pages(s, batch, budget))
-            docs = dedup_batch(s, process_pages(s, pages, pool))
-            summary.tally.update(load_batch(s, docs, summary.run_id))
-            summary.labels.update(h.label for d in docs if d.tags for h in d.tags.labels)
-            flagged = [
-                (d.page.final_url or d.item.url or d.item.key, f)
-                for d in docs
-                if d.article
-                for f in article_flags(d.article)
-            ]
-            summary.flags.update(f for _, f in flagged)
-            summary.flagged += flagged
-            summary.relevant += sum(1 for d in docs if d.tags and d.tags.relevance >= s.relevance_threshold)
+            fetched = archive_pages(s, fetch_pages(s, batch, budget))
+            docs = load_batch(s, dedup_batch(s, process_pages(s, fetched, pool)), summary.run_id)
+            summary.add_batch(docs, s.relevance_threshold)
             log.info("batch %d: %d items -> %s", n, len(batch), dict(summary.tally))
-            done += len(batch)
+            done = min(n * s.batch_size, len(items))
             progress.advance("seed files" if batch[0].source == "seed" else "new entries", done, len(items))
-    finally:
-        if pool is not None:
-            pool.shutdown()
 
 
 @flow(
@@ -237,12 +188,12 @@ def ingest(
     feed_list = load_feed_list(s.feeds)
     version = load_taxonomy(s.taxonomy, s.label_spec).version
     log = get_run_logger()
-    summary = RunSummary(new_run_id(), now())
+    summary = RunSummary.start()
     with ingest_lock(s.db):
         state = prepare_warehouse(s, feed_list, summary, version)
         seeds = read_seeds(s)
         due, not_due = poll.due_feeds(feed_list, state, force, summary.started_at)
-        budget = fetch_budget(s)
+        budget = s.fetch_budget()
         polled = parse_feeds(due, fetch_feeds(s, due, state, budget), state)
         polled_results, selection = select_new(s, due, polled, limit)
         summary.feeds = polled_results + not_due

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -85,6 +86,17 @@ def make_pool(requested: int) -> Executor | None:
         initializer=exit_with_parent,
         initargs=(os.getpid(),),
     )
+
+
+@contextmanager
+def pool_for(items: int, requested: int, min_batch: int) -> Iterator[Executor | None]:
+    """A process pool for the block when there are enough items to pay for one (start-up ~1 s), else None."""
+    pool = make_pool(requested) if items >= min_batch else None
+    try:
+        yield pool
+    finally:
+        if pool is not None:
+            pool.shutdown()
 
 
 def map_batch(fn: Callable[[T], R], items: Sequence[T], pool: Executor | None, min_batch: int) -> list[R]:
