@@ -35,7 +35,7 @@ run: $(STAMP)
 	$(BIN)/peacewire ingest
 
 demo: $(STAMP)
-	$(BIN)/python -m peacewire.demo
+	$(BIN)/python -m tests.demo
 
 serve: $(STAMP)
 	$(BIN)/peacewire serve

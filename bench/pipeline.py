@@ -138,7 +138,7 @@ def peak_memory_mb() -> tuple[float, float]:
 
 def bench_no_change(folder: Path) -> None:
     from flows.ingest import ingest
-    from peacewire.devsite import serve, write_feed_list
+    from tests.devsite import serve, write_feed_list
 
     print("\n## A run in which no feed changed (every feed answers 304)")
     site_root = PROJECT_ROOT / "tests" / "fixtures" / "site"

@@ -23,7 +23,7 @@ import pytest
 
 from extractors.tagging import Matcher
 from extractors.taxonomy import load_taxonomy
-from peacewire.devsite import Site, serve
+from tests.devsite import Site, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest
-from peacewire.devsite import serve, write_feed_list
 from tests.conftest import SITE
+from tests.devsite import serve, write_feed_list
 from tests.test_cli import run
 
 pytestmark = pytest.mark.prefect

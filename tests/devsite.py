@@ -72,7 +72,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: ARG002 (silenced: no log)
+        def log_message(self, format: str, *args: object) -> None:
             return
 
     return Handler

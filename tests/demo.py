@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 from peacewire import output
-from peacewire.devsite import serve, write_feed_list
 from peacewire.prefect_api import prefect_api
 from peacewire.settings import PROJECT_ROOT, apply_prefect_environment, load_settings
+from tests.devsite import serve, write_feed_list
 from warehouse.db import opened
 
 SITE = PROJECT_ROOT / "tests" / "fixtures" / "site"
@@ -50,7 +50,7 @@ def main() -> int:
     for stale in (db, db.with_name(db.name + ".wal")):
         stale.unlink(missing_ok=True)
     apply_prefect_environment(settings)
-    from flows.ingest import ingest  # noqa: PLC0415 (Prefect reads its environment at import: set it first)
+    from flows.ingest import ingest
 
     with serve(SITE) as site, prefect_api():
         # The demo site is on 127.0.0.1, which feed links may not reach by default: allow its port only.
