@@ -17,30 +17,25 @@ from prefect.cache_policies import NO_CACHE
 
 from extractors import http, linking, pages, poll, select
 from extractors.corpus import seed_items
-from extractors.feedlist import FeedConfig, load_feed_list
+from extractors.feedlist import FeedConfig
 from extractors.feeds import FeedEntry
 from extractors.linking import Rules
 from extractors.model import FeedResult, Item, Page, Processed, RunSummary, now
 from extractors.outcome import Outcome
-from extractors.taxonomy import load_taxonomy
-from flows import progress, work
+from flows import prepare, progress, work
 from flows.artifacts import publish_artifacts, summary_dict
 from peacewire import alerts, report
-from peacewire.settings import Settings, load_settings
+from peacewire.settings import Settings
 from warehouse import dedup_index, reads, rows
 from warehouse import load as wh
-from warehouse.db import migrate, opened
-from warehouse.lock import ingest_lock
 
 
 @task(name="prepare-warehouse", cache_policy=NO_CACHE, persist_result=False)
 def prepare_warehouse(
     s: Settings, feeds: Sequence[FeedConfig], summary: RunSummary, version: str
 ) -> poll.FeedStates:
-    """Migrate, register the feeds, record this run as running (an earlier one still running was
-    killed: it is marked crashed), and return the feeds' stored state."""
-    with opened(s.db, read_only=False) as conn:
-        migrate(conn, s.view_config())
+    """Register the feeds, record this run as running (an earlier one still running was killed: it is
+    marked crashed), and return the feeds' stored state (the warehouse is migrated: flows.prepare)."""
     wh.apply(s.db, "mark_crashed_runs", {"run_id": summary.run_id})
     started = rows.run_tables(summary, {}, _flow_run_id(), version, "running")
     wh.load(s.db, {**rows.feed_tables(feeds, now()), "runs": started["runs"]})
@@ -156,7 +151,7 @@ def write_report(s: Settings) -> str | None:
 
 def alert_failure(flow: Any, flow_run: Any, state: Any) -> None:  # noqa: ARG001 (Prefect's hook signature)
     """Flow hook: a failed or crashed run is reported to the webhook."""
-    s = load_settings()
+    s = prepare.settings_of(flow_run.parameters.get("prepared"))
     if s.alert_webhook:
         error = str(state.message or state.name)
         alerts.send(s.alert_webhook, alerts.payload("run_failed", s.db, [], flow_run.name, error))
@@ -165,7 +160,7 @@ def alert_failure(flow: Any, flow_run: Any, state: Any) -> None:  # noqa: ARG001
 def _ingest_batches(s: Settings, items: Sequence[Item], summary: RunSummary, budget: http.Budget) -> None:
     """Fetch, archive, extract, dedup and load the items, batch by batch."""
     log = get_run_logger()
-    with work.pool_for(len(items), s.workers, s.pool_min_batch) as pool:
+    with work.pool(s.workers, needed=len(items) >= s.pool_min_batch) as pool:
         for n, batch in enumerate(select.batches(items, s.batch_size), start=1):
             fetched = archive_pages(s, fetch_pages(s, batch, budget))
             docs = load_batch(s, dedup_batch(s, process_pages(s, fetched, pool)), summary.run_id)
@@ -182,24 +177,27 @@ def _ingest_batches(s: Settings, items: Sequence[Item], summary: RunSummary, bud
     on_crashed=[alert_failure],
 )
 def ingest(
-    feeds: str | None = None, db: str | None = None, limit: int | None = None, force: bool = False
+    feeds: str | None = None,
+    db: str | None = None,
+    limit: int | None = None,
+    force: bool = False,
+    prepared: str | None = None,
 ) -> dict[str, Any]:
-    s = load_settings().resolved(feeds=Path(feeds) if feeds else None, db=Path(db) if db else None)
-    feed_list = load_feed_list(s.feeds)
-    version = load_taxonomy(s.taxonomy, s.label_spec).version
-    log = get_run_logger()
+    """One run. `prepared`: the id of the preparation the CLI made for it in this process (flows.prepare);
+    without it the run resolves its settings from the environment (and feeds, db) and prepares itself."""
     summary = RunSummary.start()
-    with ingest_lock(s.db):
-        state = prepare_warehouse(s, feed_list, summary, version)
+    with prepare.prepared(prepared, {"feeds": _path(feeds), "db": _path(db)}) as run:
+        s = run.settings
+        state = prepare_warehouse(s, run.feeds, summary, run.taxonomy_version or "")
         seeds = read_seeds(s)
-        due, not_due = poll.due_feeds(feed_list, state, force, summary.started_at)
+        due, not_due = poll.due_feeds(run.feeds, state, force, summary.started_at)
         budget = s.fetch_budget()
         polled = parse_feeds(due, fetch_feeds(s, due, state, budget), state)
         polled_results, selection = select_new(s, due, polled, limit)
         summary.feeds = polled_results + not_due
         summary.tally.update(record_entries(s, selection, summary.run_id))
         items = selection.fetch
-        log.info(
+        get_run_logger().info(
             "%d feeds polled, %d entries seen, %d to fetch; %d seed files to load",
             len(due),
             summary.entries_seen,
@@ -211,8 +209,12 @@ def ingest(
         _ingest_batches(s, seeds, summary, budget)
         _ingest_batches(s, items, summary, budget)
         summary.finished_at = now()
-        finish_run(s, summary, state, version, "completed")
+        finish_run(s, summary, state, run.taxonomy_version or "", "completed")
     summary.conditions = check_conditions(s)
     summary.report = write_report(s)
     publish_artifacts(summary)
     return summary_dict(summary)
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None

@@ -21,12 +21,10 @@ from extractors import linking
 from extractors.linking import Rules
 from extractors.model import Item, Page, Processed, now
 from extractors.outcome import Outcome
-from flows import progress, work
-from peacewire.settings import Settings, load_settings
+from flows import prepare, progress, work
+from peacewire.settings import Settings
 from warehouse import dedup_index, rows
 from warehouse import load as wh
-from warehouse.db import migrate, opened
-from warehouse.lock import ingest_lock
 from warehouse.records import ArchivedEntry, read_records
 
 
@@ -70,15 +68,13 @@ def replace_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> Counte
 
 
 @flow(name="reextract", description="Rebuild feed articles from the raw archive (no network).")
-def reextract(db: str | None = None) -> dict[str, int]:
-    s = load_settings().resolved(db=Path(db) if db else None)
+def reextract(db: str | None = None, prepared: str | None = None) -> dict[str, int]:
+    """`prepared`: the id of the preparation the CLI made in this process (flows.prepare), else none."""
     log = get_run_logger()
     tally: Counter[Outcome] = Counter()
-    with ingest_lock(s.db):
-        with opened(s.db, read_only=False) as conn:
-            migrate(conn, s.view_config())
-        pool = work.make_pool(s.workers)
-        try:
+    with prepare.prepared(prepared, {"db": Path(db) if db else None}, feeds=False, taxonomy=False) as run:
+        s = run.settings
+        with work.pool(s.workers) as pool:
             offset = 0
             while pages := read_archive(s, offset):
                 docs = dedup_batch(s, process_pages(s, pages, pool))
@@ -86,7 +82,4 @@ def reextract(db: str | None = None) -> dict[str, int]:
                 offset += len(pages)
                 log.info("reextracted %d archived pages: %s", offset, dict(tally))
                 progress.advance("archived pages", offset)
-        finally:
-            if pool is not None:
-                pool.shutdown()
     return {k.value: n for k, n in tally.items()}

@@ -16,13 +16,10 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from extractors.tagging import Tags
-from extractors.taxonomy import load_taxonomy
-from flows import progress, work
-from peacewire.settings import Settings, load_settings
+from flows import prepare, progress, work
+from peacewire.settings import Settings
 from warehouse import load as wh
 from warehouse import rows
-from warehouse.db import migrate, opened
-from warehouse.lock import ingest_lock
 from warehouse.records import StoredText, read_records
 
 
@@ -45,24 +42,18 @@ def replace_labels(s: Settings, ids: Sequence[str], tags: Sequence[Tags]) -> Non
 
 
 @flow(name="retag", description="Label every stored article again with the current taxonomy.")
-def retag(db: str | None = None) -> dict[str, Any]:
-    s = load_settings().resolved(db=Path(db) if db else None)
-    version = load_taxonomy(s.taxonomy, s.label_spec).version
+def retag(db: str | None = None, prepared: str | None = None) -> dict[str, Any]:
+    """`prepared`: the id of the preparation the CLI made in this process (flows.prepare), else none."""
     log = get_run_logger()
     start, done = time.perf_counter(), 0
-    with ingest_lock(s.db):
-        with opened(s.db, read_only=False) as conn:
-            migrate(conn, s.view_config())
-        pool = work.make_pool(s.workers)
-        try:
+    with prepare.prepared(prepared, {"db": Path(db) if db else None}, feeds=False) as run:
+        s, version = run.settings, run.taxonomy_version
+        with work.pool(s.workers) as pool:
             while texts := read_texts(s, done):
                 replace_labels(s, [t.article_id for t in texts], tag_batch(s, texts, pool))
                 done += len(texts)
                 log.info("retagged %d articles with taxonomy %s", done, version)
                 progress.advance("articles", done)
-        finally:
-            if pool is not None:
-                pool.shutdown()
     seconds = time.perf_counter() - start
     return {
         "articles": done,

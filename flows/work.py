@@ -89,14 +89,15 @@ def make_pool(requested: int) -> Executor | None:
 
 
 @contextmanager
-def pool_for(items: int, requested: int, min_batch: int) -> Iterator[Executor | None]:
-    """A process pool for the block when there are enough items to pay for one (start-up ~1 s), else None."""
-    pool = make_pool(requested) if items >= min_batch else None
+def pool(requested: int, needed: bool = True) -> Iterator[Executor | None]:
+    """A process pool for the block (make_pool), shut down after it; None when not needed (a small batch
+    does not pay for the pool's ~1 s start-up)."""
+    executor = make_pool(requested) if needed else None
     try:
-        yield pool
+        yield executor
     finally:
-        if pool is not None:
-            pool.shutdown()
+        if executor is not None:
+            executor.shutdown()
 
 
 def map_batch(fn: Callable[[T], R], items: Sequence[T], pool: Executor | None, min_batch: int) -> list[R]:

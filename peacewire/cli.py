@@ -10,18 +10,19 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from extractors.feedlist import FeedListError, load_feed_list
-from extractors.taxonomy import TaxonomyError, load_taxonomy
+from extractors.feedlist import FeedListError
+from extractors.taxonomy import TaxonomyError
+from flows.prepare import Prepared, prepare
 from peacewire import output, report, review, status
 from peacewire.errors import UserError
 from peacewire.prefect_api import prefect_api
 from peacewire.settings import Settings, SettingsError, apply_prefect_environment, load_settings
-from warehouse.db import QueryError, WarehouseError, migrate, opened, run_query, sql
-from warehouse.lock import ingest_lock
+from warehouse.db import QueryError, WarehouseError, run_query, sql
 
 EXAMPLES = {
     "ingest": (
@@ -107,12 +108,12 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _check_ingest_inputs(s: Settings) -> None:
+@contextmanager
+def _prepared(s: Settings) -> Iterator[Prepared]:
+    """The run's feed list, taxonomy, lock and migration, once, before Prefect starts (flows.prepare)."""
     try:
-        load_feed_list(s.feeds)
-        load_taxonomy(s.taxonomy, s.label_spec)
-        with ingest_lock(s.db), opened(s.db, read_only=False) as conn:
-            migrate(conn, s.view_config())
+        with prepare(s) as run:
+            yield run
     except (FeedListError, TaxonomyError, WarehouseError) as exc:
         raise UserError(str(exc)) from None
 
@@ -126,16 +127,16 @@ def _reason(exc: Exception) -> str:
 def cmd_ingest(s: Settings, args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise UserError("--limit must be >= 0")
-    _check_ingest_inputs(s)
-    apply_prefect_environment(s)
-    from flows.ingest import ingest  # noqa: PLC0415 (Prefect reads its environment at import: set it first)
+    with _prepared(s) as run:
+        apply_prefect_environment(s)
+        from flows.ingest import ingest  # noqa: PLC0415 (Prefect reads its environment at import: set it first)
 
-    with prefect_api():
-        try:
-            with output.progress_bar(sys.stderr.isatty()):
-                summary = ingest(feeds=str(s.feeds), db=str(s.db), limit=args.limit, force=args.force)
-        except Exception as exc:
-            raise UserError(f"ingest failed: {_reason(exc)}") from None
+        with prefect_api():
+            try:
+                with output.progress_bar(sys.stderr.isatty()):
+                    summary = ingest(limit=args.limit, force=args.force, prepared=run.id)
+            except Exception as exc:
+                raise UserError(f"ingest failed: {_reason(exc)}") from None
     output.print_summary(summary)
     return 0
 
@@ -156,16 +157,16 @@ def cmd_feeds(s: Settings, args: argparse.Namespace) -> int:
 
 def _run_maintenance(s: Settings, name: str) -> dict[str, Any]:
     """Run the reextract or retag flow on the warehouse (after the same checks as an ingest)."""
-    _check_ingest_inputs(s)
-    apply_prefect_environment(s)
-    # The flow module imports Prefect, which reads its environment at import: set it first.
-    flow = getattr(importlib.import_module(f"flows.{name}"), name)
-    with prefect_api():
-        try:
-            with output.progress_bar(sys.stderr.isatty()):
-                return dict(flow(db=str(s.db)))
-        except Exception as exc:
-            raise UserError(f"{name} failed: {_reason(exc)}") from None
+    with _prepared(s) as run:
+        apply_prefect_environment(s)
+        # The flow module imports Prefect, which reads its environment at import: set it first.
+        flow = getattr(importlib.import_module(f"flows.{name}"), name)
+        with prefect_api():
+            try:
+                with output.progress_bar(sys.stderr.isatty()):
+                    return dict(flow(prepared=run.id))
+            except Exception as exc:
+                raise UserError(f"{name} failed: {_reason(exc)}") from None
 
 
 def cmd_reextract(s: Settings, _args: argparse.Namespace) -> int:
