@@ -13,7 +13,7 @@ help:
 	@echo "make run     create .venv, install, run one ingest (seeds + default feeds)"
 	@echo "make test    run the test suite"
 	@echo "make demo    ingest a local fixture site on 127.0.0.1 into data/demo.duckdb"
-	@echo "make check   lint + typecheck + tests (what CI runs)"
+	@echo "make check   lint (ruff, formatter, import layers) + strict typecheck + tests (what CI runs)"
 	@echo "make eval    quality gates: extraction F1 and dates (../shared/benchmarks), labels and relevance"
 	@echo "make bench   throughput / memory benchmark on ../shared/benchmarks"
 	@echo "make bench-dedup   dedup precision / recall per kind of copy"
@@ -52,6 +52,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
