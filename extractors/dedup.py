@@ -97,7 +97,8 @@ def signature(hashes: np.ndarray) -> np.ndarray:
     if hashes.size == 0:
         return EMPTY.copy()
     mixed = (hashes[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)
-    return mixed.min(axis=0).astype(np.uint32)
+    lowest: np.ndarray = mixed.min(axis=0).astype(np.uint32)
+    return lowest
 
 
 def _low32(h: int) -> int:

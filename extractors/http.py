@@ -187,7 +187,7 @@ def _retry_after(value: str | None) -> float | None:
 
 
 def _backoff(attempt: int) -> float:
-    return BACKOFF_BASE * 2**attempt * (0.5 + random.random())
+    return BACKOFF_BASE * 2.0**attempt * (0.5 + random.random())
 
 
 async def _read(resp: httpx.Response, limit: int) -> bytes:
