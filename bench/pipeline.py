@@ -27,6 +27,7 @@ from extractors import pages as fetch
 from extractors.article import OPTIONS
 from extractors.linking import Rules
 from extractors.model import Item, Page, now
+from extractors.process import tagged_text
 from flows import work
 from flows.work import tag_text
 from peacewire.settings import PROJECT_ROOT, apply_prefect_environment, load_settings
@@ -122,7 +123,7 @@ def bench_retag(folder: Path) -> None:
     texts = read_records(db, "read_articles_for_retag", StoredText, {"limit": 100_000, "offset": 0})
     tag_text(("warm-up", TAXONOMY))  # the matcher is compiled once per process
     start = time.perf_counter()
-    tags = [tag_text((f"{t.title}\n{t.text}", TAXONOMY)) for t in texts]
+    tags = [tag_text((tagged_text(t.title, t.text), TAXONOMY)) for t in texts]
     tagged = time.perf_counter() - start
     wh.load(db, rows.retag_tables([t.article_id for t in texts], tags))
     seconds = time.perf_counter() - start

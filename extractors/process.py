@@ -35,6 +35,11 @@ def extract(page: Page, min_words: int) -> Article | Rejection:
     )
 
 
+def tagged_text(title: str | None, text: str) -> str:
+    """What is tagged of an article: its title, then its text."""
+    return f"{title or ''}\n{text}"
+
+
 def process_page(page: Page, min_words: int, matcher: Matcher) -> Processed:
     """One page through extraction, fingerprinting and tagging (its body is archived already)."""
     if page.outcome.is_final:
@@ -43,5 +48,5 @@ def process_page(page: Page, min_words: int, matcher: Matcher) -> Processed:
     light = replace(page, body=b"")  # the body is in the raw archive: do not send it back from a worker
     if isinstance(result, Rejection):
         return Processed(light, result.outcome, detail=result.reason)
-    tags = tag(matcher, f"{result.title}\n{result.text}")
+    tags = tag(matcher, tagged_text(result.title, result.text))
     return Processed(light, Outcome.OK, result, fingerprint(result.text), tags)

@@ -80,6 +80,11 @@ class Selection:
     known: list[Processed] = field(default_factory=list)  # stored already: the run is recorded as seeing them
     new_per_feed: Counter[str] = field(default_factory=Counter)  # fetched or deferred: new to the warehouse
 
+    @property
+    def unfetched(self) -> list[Processed]:
+        """Every entry this run does not fetch, with its outcome."""
+        return [*self.settled, *self.known]
+
 
 def candidates(
     feeds: Sequence[FeedConfig], polled: Sequence[Sequence[FeedEntry]]

@@ -83,10 +83,8 @@ def select_new(
 @task(name="record-entries", cache_policy=NO_CACHE, persist_result=False)
 def record_entries(s: Settings, selection: select.Selection, run_id: str) -> Counter[Outcome]:
     """Rows for the entries that will not be fetched this run (parse_error, deferred, known)."""
-    tables = rows.batch_tables(selection.settled, run_id, now())
-    tables["entries_seen"] = rows.columns([rows.entry_row(d, run_id) for d in selection.known])
-    wh.load(s.db, tables)
-    return Counter(d.final for d in [*selection.settled, *selection.known])
+    wh.load(s.db, rows.unfetched_tables(selection.settled, selection.known, run_id, now()))
+    return Counter(d.final for d in selection.unfetched)
 
 
 @task(name="fetch-pages", cache_policy=NO_CACHE, persist_result=False)
@@ -131,10 +129,9 @@ def finish_run(s: Settings, summary: RunSummary, state: poll.FeedStates, version
 def check_conditions(s: Settings) -> list[alerts.Condition]:
     """What needs attention now; sent to the webhook when one is configured."""
     found = alerts.conditions(s.db)
-    if found and s.alert_webhook:
-        error = alerts.send(s.alert_webhook, alerts.payload("run_completed", s.db, found))
-        if error:
-            get_run_logger().warning("alert webhook: %s", error)
+    error = alerts.notify(s.alert_webhook, s.db, found)
+    if error:
+        get_run_logger().warning("alert webhook: %s", error)
     return found
 
 
@@ -152,9 +149,7 @@ def write_report(s: Settings) -> str | None:
 def alert_failure(flow: Any, flow_run: Any, state: Any) -> None:  # noqa: ARG001 (Prefect's hook signature)
     """Flow hook: a failed or crashed run is reported to the webhook."""
     s = prepare.settings_of(flow_run.parameters.get("prepared"))
-    if s.alert_webhook:
-        error = str(state.message or state.name)
-        alerts.send(s.alert_webhook, alerts.payload("run_failed", s.db, [], flow_run.name, error))
+    alerts.notify_failure(s.alert_webhook, s.db, flow_run.name, str(state.message or state.name))
 
 
 def _ingest_batches(s: Settings, items: Sequence[Item], summary: RunSummary, budget: http.Budget) -> None:

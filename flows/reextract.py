@@ -8,7 +8,6 @@ chance too.
 
 from __future__ import annotations
 
-import zlib
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,34 +18,17 @@ from prefect.cache_policies import NO_CACHE
 
 from extractors import linking
 from extractors.linking import Rules
-from extractors.model import Item, Page, Processed, now
+from extractors.model import Page, Processed, now
 from extractors.outcome import Outcome
 from flows import prepare, progress, work
 from peacewire.settings import Settings
-from warehouse import dedup_index, rows
+from warehouse import dedup_index, reads, rows
 from warehouse import load as wh
-from warehouse.records import ArchivedEntry, read_records
-
-
-def _page(e: ArchivedEntry) -> Page:
-    item = Item(
-        key=e.entry_key,
-        source="feed",
-        url=e.url,
-        guid_key=e.guid_key,
-        feed_id=e.feed_id,
-        outlet=e.outlet,
-        title=e.title or "",
-        language=e.language,
-    )
-    body = zlib.decompress(e.body_zlib)
-    return Page(item, Outcome.OK, body, e.final_url, e.content_type, raw_hash=e.content_hash)
 
 
 @task(name="read-archive", cache_policy=NO_CACHE, persist_result=False)
 def read_archive(s: Settings, offset: int) -> list[Page]:
-    params = {"limit": s.batch_size, "offset": offset}
-    return [_page(e) for e in read_records(s.db, "read_archived_entries", ArchivedEntry, params)]
+    return reads.archived_pages(s.db, s.batch_size, offset)
 
 
 @task(name="extract-fingerprint-tag", cache_policy=NO_CACHE, persist_result=False)

@@ -15,24 +15,23 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from extractors.process import tagged_text
 from extractors.tagging import Tags
 from flows import prepare, progress, work
 from peacewire.settings import Settings
 from warehouse import load as wh
-from warehouse import rows
-from warehouse.records import StoredText, read_records
+from warehouse import reads, rows
+from warehouse.records import StoredText
 
 
 @task(name="read-texts", cache_policy=NO_CACHE, persist_result=False)
 def read_texts(s: Settings, offset: int) -> list[StoredText]:
-    return read_records(
-        s.db, "read_articles_for_retag", StoredText, {"limit": s.batch_size, "offset": offset}
-    )
+    return reads.stored_texts(s.db, s.batch_size, offset)
 
 
 @task(name="tag", cache_policy=NO_CACHE, persist_result=False)
 def tag_batch(s: Settings, texts: Sequence[StoredText], pool: Any) -> list[Tags]:
-    jobs = [(f"{t.title or ''}\n{t.text}", s.taxonomy) for t in texts]
+    jobs = [(tagged_text(t.title, t.text), s.taxonomy) for t in texts]
     return work.map_batch(work.tag_text, jobs, pool, s.pool_min_batch)
 
 

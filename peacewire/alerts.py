@@ -23,7 +23,7 @@ import httpx
 
 from warehouse.records import Condition, read_records
 
-__all__ = ["Condition", "conditions", "payload", "send"]
+__all__ = ["Condition", "conditions", "notify", "notify_failure", "payload", "send"]
 
 TIMEOUT = 10.0  # a slow webhook must not hold up the run
 KIND_TITLES = {
@@ -67,6 +67,18 @@ def payload(
             "conditions": [asdict(c) for c in found],
         },
     }
+
+
+def notify(webhook: str, db: Path, found: list[Condition]) -> str | None:
+    """Post the conditions after a run, when there are any and a webhook is set; why it failed, or None."""
+    if not (found and webhook):
+        return None
+    return send(webhook, payload("run_completed", db, found))
+
+
+def notify_failure(webhook: str, db: Path, run_id: str, error: str) -> str | None:
+    """Post a failed or crashed run at once, when a webhook is set; why the post failed, or None."""
+    return send(webhook, payload("run_failed", db, [], run_id, error)) if webhook else None
 
 
 def send(url: str, body: dict[str, Any]) -> str | None:

@@ -4,13 +4,15 @@ archived pages (reextract), stored texts (retag). Every query is a .sql file; ro
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from extractors.model import FeedState, Item
+from extractors.model import FeedState, Item, Page
+from extractors.outcome import Outcome
 from extractors.select import MAX_PAGE_ATTEMPTS
-from warehouse.records import ArchivedEntry, Key, KnownEntry, StoredEntry, read_records
+from warehouse.records import ArchivedEntry, Key, KnownEntry, StoredEntry, StoredText, read_records
 
 
 def feed_states(db: Path) -> dict[str, FeedState]:
@@ -50,3 +52,19 @@ def retry_items(db: Path) -> list[Item]:
     """Entries that failed to fetch on earlier runs and may be tried again, and the deferred ones."""
     params = {"max_attempts": MAX_PAGE_ATTEMPTS}
     return [_item(e) for e in read_records(db, "read_retry_entries", StoredEntry, params)]
+
+
+def _archived_page(e: ArchivedEntry) -> Page:
+    body = zlib.decompress(e.body_zlib)
+    return Page(_item(e), Outcome.OK, body, e.final_url, e.content_type, raw_hash=e.content_hash)
+
+
+def archived_pages(db: Path, limit: int, offset: int) -> list[Page]:
+    """Feed entries whose page is in the raw archive, a page of them at a time (for reextract)."""
+    found = read_records(db, "read_archived_entries", ArchivedEntry, {"limit": limit, "offset": offset})
+    return [_archived_page(e) for e in found]
+
+
+def stored_texts(db: Path, limit: int, offset: int) -> list[StoredText]:
+    """Stored articles' titles and texts, a page of them at a time (for retag)."""
+    return read_records(db, "read_articles_for_retag", StoredText, {"limit": limit, "offset": offset})

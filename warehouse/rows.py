@@ -199,6 +199,16 @@ def batch_tables(docs: Sequence[Processed], run_id: str, fetched_at: datetime) -
     }
 
 
+def unfetched_tables(
+    settled: Sequence[Processed], known: Sequence[Processed], run_id: str, at: datetime
+) -> dict[str, Columns]:
+    """Rows for the entries a run does not fetch: settled ones (parse_error, deferred) as entries, known
+    ones as seen by this run (a stored entry keeps its own outcome)."""
+    tables = batch_tables(settled, run_id, at)
+    tables["entries_seen"] = columns([entry_row(d, run_id) for d in known])
+    return tables
+
+
 def feed_tables(feeds: Sequence[FeedConfig], at: datetime) -> dict[str, Columns]:
     return {
         "feeds": columns(

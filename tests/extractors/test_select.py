@@ -96,3 +96,10 @@ def test_counted_gives_each_feed_its_new_entries() -> None:
 def test_batches() -> None:
     items = [item(n) for n in range(5)]
     assert [len(b) for b in batches(items, 2)] == [2, 2, 1] and list(batches([], 2)) == []
+
+
+def test_unfetched_is_every_settled_and_known_entry() -> None:
+    bad = entry_item(FEED, entry(None))
+    assert isinstance(bad, Processed)
+    chosen = select([item(1), item(1)], [bad], set(), [], None)
+    assert [d.final for d in chosen.unfetched] == [Outcome.PARSE_ERROR, Outcome.KNOWN]

@@ -12,7 +12,7 @@ from extractors.outcome import FeedOutcome, Outcome
 from extractors.process import process_page
 from extractors.tagging import Matcher
 from tests.conftest import SITE
-from warehouse.rows import batch_tables, decision_rows, entry_row, run_tables
+from warehouse.rows import batch_tables, decision_rows, entry_row, run_tables, unfetched_tables
 
 AT = datetime(2026, 3, 1, 6, tzinfo=UTC)
 URL = "https://wire.example/talks"
@@ -74,3 +74,15 @@ def test_a_run_records_polled_feeds_their_next_state_and_its_tally() -> None:
     assert tables["feed_state"]["etag"] == ['"e"'] and tables["feed_state"]["interval_s"] == [1800]
     assert json.loads(tables["runs"]["tally"][0]) == {"loaded": 2}
     assert (tables["runs"]["feeds_ok"], tables["runs"]["entries_new"]) == ([1], [2])
+
+
+def test_unfetched_entries_are_rows_and_known_ones_are_seen() -> None:
+    deferred = Processed(
+        Page(item("https://wire.example/d"), Outcome.DEFERRED), Outcome.DEFERRED, detail="--limit"
+    )
+    known = Processed(Page(item(), Outcome.KNOWN), Outcome.KNOWN, detail="already stored")
+    tables = unfetched_tables([deferred], [known], "r1", AT)
+    assert tables["entries"]["outcome"] == [Outcome.DEFERRED] and tables["articles"] == {}
+    assert tables["entries_seen"]["entry_key"] == [URL] and tables["entries_seen"]["last_seen_run_id"] == [
+        "r1"
+    ]
