@@ -159,23 +159,26 @@ def relink_rows(stored: Sequence[Processed], run_id: str) -> list[dict[str, Any]
     ]
 
 
-def batch_tables(docs: Sequence[Processed], run_id: str, fetched_at: datetime) -> dict[str, Columns]:
-    """Every row a processed batch adds, per table."""
-    stored = [d for d in docs if d.article is not None]
-    labels = [
+def label_rows(article_id: str, tags: Tags) -> list[dict[str, Any]]:
+    """An article's labels, one row each, with their evidence."""
+    return [
         {
-            "article_id": d.item.key,
+            "article_id": article_id,
             "kind": h.kind,
             "label": h.label,
             "mentions": h.mentions,
             "first_offset": h.first_offset,
             "evidence": h.evidence,
-            "taxonomy_version": d.tags.taxonomy_version,
+            "taxonomy_version": tags.taxonomy_version,
         }
-        for d in stored
-        if d.tags
-        for h in d.tags.labels
+        for h in tags.labels
     ]
+
+
+def batch_tables(docs: Sequence[Processed], run_id: str, fetched_at: datetime) -> dict[str, Columns]:
+    """Every row a processed batch adds, per table."""
+    stored = [d for d in docs if d.article is not None]
+    labels = [row for d in stored if d.tags for row in label_rows(d.item.key, d.tags)]
     dups = [
         {
             "article_id": d.item.key,
@@ -289,17 +292,5 @@ def retag_tables(ids: Sequence[str], tags: Sequence[Tags]) -> dict[str, Columns]
         }
         for a, t in zip(ids, tags, strict=True)
     ]
-    labels = [
-        {
-            "article_id": a,
-            "kind": h.kind,
-            "label": h.label,
-            "mentions": h.mentions,
-            "first_offset": h.first_offset,
-            "evidence": h.evidence,
-            "taxonomy_version": t.taxonomy_version,
-        }
-        for a, t in zip(ids, tags, strict=True)
-        for h in t.labels
-    ]
+    labels = [row for a, t in zip(ids, tags, strict=True) for row in label_rows(a, t)]
     return {"retagged": columns(arts), "labels": columns(labels)}
