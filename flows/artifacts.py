@@ -36,7 +36,7 @@ def summary_dict(s: RunSummary) -> dict[str, Any]:
                 "feed": f.feed_id,
                 "outlet": f.outlet,
                 "status": f.status,
-                "outcome": f.outcome,
+                "outcome": f.outcome.value,
                 "seen": f.entries_seen,
                 "new": f.entries_new,
                 "error": f.error,

@@ -34,3 +34,8 @@ def test_the_tally_lists_final_outcomes_in_order_as_plain_strings() -> None:
     d = summary_dict(RunSummary("r1", AT, AT, tally=tally))
     assert d["tally"] == {"loaded": 3, "deferred": 1}
     assert all(type(k) is str for k in d["tally"])
+
+
+def test_the_summary_is_plain_data() -> None:
+    d = summary_dict(RunSummary("r1", AT, AT, [feed("walled", FeedOutcome.BLOCKED)]))
+    assert type(d["feeds"][0]["outcome"]) is str and d["feeds"][0]["outcome"] == "blocked"
