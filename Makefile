@@ -13,7 +13,7 @@ help:
 	@echo "make run     create .venv, install, run one ingest (seeds + default feeds)"
 	@echo "make test    run the test suite"
 	@echo "make demo    ingest a local fixture site on 127.0.0.1 into data/demo.duckdb"
-	@echo "make check   lint + typecheck + tests (what CI runs)"
+	@echo "make check   lint (ruff, formatter, import layers) + strict typecheck + tests (what CI runs)"
 	@echo "make eval    quality gates: extraction F1 and dates (../shared/benchmarks), labels and relevance"
 	@echo "             (the blind split of the real corpus, bench/corpus; the written passages as trap tests)"
 	@echo "make train-labels   retrain seeds/label-model.json on the dev split of bench/corpus (scikit-learn)"
@@ -37,7 +37,7 @@ run: $(STAMP)
 	$(BIN)/peacewire ingest
 
 demo: $(STAMP)
-	$(BIN)/python -m peacewire.demo
+	$(BIN)/python -m tests.demo
 
 serve: $(STAMP)
 	$(BIN)/peacewire serve
@@ -54,6 +54,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -5,7 +5,7 @@ word vocabulary, seeded) are fingerprinted with the pipeline's own
 `fingerprint` (a process per core) and loaded with the pipeline's own
 `warehouse.load` (lsh_index + articles, batches of 10,000) into a DuckDB file.
 Then lookups go through the ingest's own candidate query
-(`flows.stages._stored_candidates`), for batches of the ingest's batch size
+(`warehouse.dedup_index.stored_candidates`), for batches of the ingest's batch size
 (half the probes near-copies of indexed articles: 10 % of words edited) and
 for single articles. Reported: index throughput, lookup latency per article
 (p50, p95), the recall of the copies among the candidates, the warehouse
@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 
 from extractors.dedup import Fingerprint, fingerprint
-from flows import stages
 from peacewire.settings import load_settings
+from warehouse import dedup_index
 from warehouse import load as wh
 from warehouse.db import migrate, opened
 
@@ -117,7 +117,7 @@ def lookups(db: Path, n: int, batch: int, rounds: int) -> tuple[list[float], flo
     for _ in range(rounds):
         probe = probes(n, batch, rng)
         start = time.perf_counter()
-        got = {c.article_id for c in stages._stored_candidates(db, [fp for _, fp in probe], set())}
+        got = {c.article_id for c in dedup_index.stored_candidates(db, [fp for _, fp in probe], set())}
         per_article.append((time.perf_counter() - start) / batch)
         copies += sum(1 for src, _ in probe if src)
         found += sum(1 for src, _ in probe if src in got)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from peacewire.devsite import running
+from tests.devsite import running
 from tests.faultsite import FaultSite, encoded, gzip_zeros, rss, send, serve_faults, zlib_zeros
 
 # Peak RSS is the kernel's VmHWM of the child's own memory: getrusage's ru_maxrss of a child started

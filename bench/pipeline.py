@@ -22,13 +22,19 @@ from typing import Any
 
 import trafilatura
 
+from extractors import linking
+from extractors import pages as fetch
 from extractors.article import OPTIONS
-from flows import rows, stages, work
-from flows.model import Item, Page
+from extractors.linking import Rules
+from extractors.model import Item, Page, now
+from extractors.process import tagged_text
+from flows import work
 from flows.work import tag_text
 from peacewire.settings import PROJECT_ROOT, apply_prefect_environment, load_settings
+from warehouse import dedup_index, rows
 from warehouse import load as wh
 from warehouse.db import migrate, opened
+from warehouse.records import StoredText, read_records
 
 TAXONOMY = PROJECT_ROOT / "seeds" / "taxonomy.toml"
 
@@ -68,10 +74,13 @@ def trafilatura_alone(pages: list[tuple[str, bytes]], pool: Any = None) -> int:
 def chain(pages: list[tuple[str, bytes]], pool: Any, db: Path) -> dict[str, int]:
     """The stages of an ingest batch, minus the network: process, dedup, load."""
     items = [Page(Item(key=f"k{i}", source="feed", url=u), "ok", b, u) for i, (u, b) in enumerate(pages)]
-    items = stages.archive_pages(db, items, work.workers(0) if pool else 1)
+    packed = work.pack_bodies(items, work.workers(0) if pool else 1)  # the archive-pages task's steps
+    wh.load(db, rows.raw_tables(items, packed, now()))
+    items = fetch.archived(items, packed)
     docs = work.process_batch(items, 80, TAXONOMY, pool, 1)
-    docs = stages.dedup(db, docs, 0.5, 0.8)
-    return wh.load(db, rows.batch_tables(docs, "bench", stages.now()))
+    stored = dedup_index.lookup(db, docs)  # the dedup task's steps
+    docs = linking.decide_batch(docs, stored.candidates, Rules(0.5, 0.8, stored.overrides))
+    return wh.load(db, rows.batch_tables(docs, "bench", now()))
 
 
 def fresh_db(folder: Path, name: str) -> Path:
@@ -111,13 +120,13 @@ def bench_pages(shared: Path, folder: Path) -> None:
 def bench_retag(folder: Path) -> None:
     """Retag's stages (read texts, tag, replace labels) on the warehouse the chain filled, one core."""
     db = folder / "chain7.duckdb"
-    texts = wh.read(db, "read_articles_for_retag", {"limit": 100_000, "offset": 0})
-    for lang in {lang for *_, lang in texts}:  # the matcher and its lemma tries are compiled once per process
+    texts = read_records(db, "read_articles_for_retag", StoredText, {"limit": 100_000, "offset": 0})
+    for lang in {t.language for t in texts}:  # the matcher and its lemma tries are compiled once per process
         tag_text(("warm-up", TAXONOMY, lang))
     start = time.perf_counter()
-    tags = [tag_text((f"{t}\n{x}", TAXONOMY, lang)) for _, t, x, lang in texts]
+    tags = [tag_text((tagged_text(t.title, t.text), TAXONOMY, t.language)) for t in texts]
     tagged = time.perf_counter() - start
-    wh.load(db, rows.retag_tables([a for a, *_ in texts], tags))
+    wh.load(db, rows.retag_tables([t.article_id for t in texts], tags))
     seconds = time.perf_counter() - start
     print(f"tagging alone on real pages, 1 core: {len(texts) / tagged:7.1f} articles/s ({len(texts)} docs)")
     print(f"retag (tag + replace labels), 1 core: {len(texts) / seconds:7.1f} articles/s ({len(texts)} docs)")
@@ -131,7 +140,7 @@ def peak_memory_mb() -> tuple[float, float]:
 
 def bench_no_change(folder: Path) -> None:
     from flows.ingest import ingest
-    from peacewire.devsite import serve, write_feed_list
+    from tests.devsite import serve, write_feed_list
 
     print("\n## A run in which no feed changed (every feed answers 304)")
     site_root = PROJECT_ROOT / "tests" / "fixtures" / "site"

@@ -17,14 +17,19 @@ from trafilatura.settings import Document
 
 from extractors.charset import decode
 from extractors.language import detect_language, html_language
+from extractors.outcome import Outcome
 from extractors.quality import date_flag, is_truncated, not_article_reason
 
 # Chosen by measurement on the Zyte benchmark (make eval; docs/decisions.md):
 # favor_precision + no comments: F1 0.964; plus the recall pass for pages where
 # it finds almost nothing: 0.969. deduplicate=False: trafilatura's cross-document
 # cache would drop repeated paragraphs, which our own dedup needs to see.
-OPTIONS: dict[str, Any] = {"with_metadata": True, "include_comments": False, "favor_precision": True,
-                            "deduplicate": False}  # fmt: skip
+OPTIONS: dict[str, Any] = {
+    "with_metadata": True,
+    "include_comments": False,
+    "favor_precision": True,
+    "deduplicate": False,
+}
 FALLBACK_OPTIONS = {**OPTIONS, "favor_precision": False, "favor_recall": True}
 FALLBACK_BELOW_WORDS = 50
 FALLBACK_GAIN = 1.3
@@ -57,7 +62,7 @@ class Article:
 
 @dataclass(frozen=True)
 class Rejection:
-    outcome: str  # 'no_text' | 'not_article' | 'parse_error'
+    outcome: Outcome  # NO_TEXT | NOT_ARTICLE | PARSE_ERROR
     reason: str
 
 
@@ -130,7 +135,8 @@ def best_document(html: bytes | str, url: str) -> Document | None:
     return alt if _words(alt) > FALLBACK_GAIN * _words(doc) else doc
 
 
-def extract_article(
+# The page's facts, one parameter each: bench/eval_extraction.py and the stages call it positionally.
+def extract_article(  # noqa: PLR0913, PLR0917
     html: bytes | str,
     url: str,
     min_words: int,
@@ -152,12 +158,12 @@ def extract_article(
     try:
         doc = best_document(html, url)
     except Exception as exc:  # trafilatura raises many types on broken markup
-        return Rejection("parse_error", f"{type(exc).__name__}: {exc}"[:300])
+        return Rejection(Outcome.PARSE_ERROR, f"{type(exc).__name__}: {exc}"[:300])
     text = clean_text(doc.text or "") if doc is not None else ""
     if doc is not None:
         reason = not_article_reason(url, doc.pagetype, doc.title or "", count_words(text))
         if reason:
-            return Rejection("not_article", reason)
+            return Rejection(Outcome.NOT_ARTICLE, reason)
     head = html[:200_000] if isinstance(html, bytes) else html[:200_000].encode()
     truncated = is_truncated(head, count_words(text), feed_text)
     if (
@@ -168,14 +174,21 @@ def extract_article(
         text = clean_text(feed_text)
     words = count_words(text)
     if words < min_words:
-        return Rejection("no_text", f"{words} words extracted (< {min_words})")
+        return Rejection(Outcome.NO_TEXT, f"{words} words extracted (< {min_words})")
     language = header_language.split(",")[0].split("-")[0].strip().lower() if header_language else None
     article = _article(doc, text, html, feed_date, language or feed_language, truncated, bool(language))
     return replace(article, charset=charset)
 
 
-def _article(doc: Document | None, text: str, html: bytes | str, feed_date: datetime | None,
-             fallback_language: str | None, truncated: bool, declared: bool) -> Article:  # fmt: skip
+def _article(  # noqa: PLR0913, PLR0917 (extract_article's facts, passed on)
+    doc: Document | None,
+    text: str,
+    html: bytes | str,
+    feed_date: datetime | None,
+    fallback_language: str | None,
+    truncated: bool,
+    declared: bool,
+) -> Article:
     page_date = parse_date(doc.date) if doc is not None else None
     flag = date_flag(page_date, feed_date, datetime.now(UTC))
     if flag == "future":  # a page date in the future is wrong; the feed's may not be

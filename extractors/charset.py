@@ -18,8 +18,24 @@ HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 XML_DECL = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([\w.:-]+)[\"']", re.I)
 # Detection considers the charsets news sites use; unrestricted, short Cyrillic
 # texts come out as DOS code pages (cp1125) and turn to mojibake.
-WEB_CHARSETS = ["cp1251", "koi8_r", "koi8_u", "cp1252", "cp1250", "iso8859_2", "iso8859_15", "gb18030",
-                "big5", "shift_jis", "euc_jp", "euc_kr", "cp1253", "cp1254", "cp1256", "cp1257"]  # fmt: skip
+WEB_CHARSETS = [
+    "cp1251",
+    "koi8_r",
+    "koi8_u",
+    "cp1252",
+    "cp1250",
+    "iso8859_2",
+    "iso8859_15",
+    "gb18030",
+    "big5",
+    "shift_jis",
+    "euc_jp",
+    "euc_kr",
+    "cp1253",
+    "cp1254",
+    "cp1256",
+    "cp1257",
+]
 META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 
 

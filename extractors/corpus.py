@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 from extractors.article import Article, clean_text
 from extractors.language import detect_language
+from extractors.linking import SEED_PREFIX
+from extractors.model import Item
 
 DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 TITLE_MIN_WORDS = 5
@@ -57,3 +60,15 @@ def parse_seed(text: str) -> Article:
         description=None,
         canonical_url=None,
     )
+
+
+def seed_items(folder: Path, stored: set[str]) -> list[Item]:
+    """The seed files of folder (*.txt) not stored yet, as items keyed by their file (read whole: small)."""
+    files = sorted(folder.glob("*.txt")) if folder.is_dir() else []
+    return [
+        Item(
+            key=f"{SEED_PREFIX}{f.stem}", source="seed", title=f.stem, seed_text=f.read_text(encoding="utf-8")
+        )
+        for f in files
+        if SEED_PREFIX + f.stem not in stored
+    ]

@@ -22,6 +22,8 @@ MAX_LAYERS = 2  # `gzip, gzip` exists (a proxy compressing again); a third layer
 CODINGS = ("gzip", "deflate")
 ALIASES = {"x-gzip": "gzip"}  # RFC 9110 8.4.1.3
 GZIP_MAGIC = b"\x1f\x8b"
+HEADER_BYTES = 2  # what tells a gzip member, a zlib stream and raw deflate apart (RFC 1950 CMF + FLG)
+ZLIB_DEFLATE = 8  # CM of a zlib header: deflate
 
 
 class DecodeError(ValueError):
@@ -45,7 +47,7 @@ def _wbits(coding: str, head: bytes) -> int:
     if coding == "gzip":
         return 16 + zlib.MAX_WBITS
     cmf, flg = head[0], head[1]
-    wrapped = cmf & 0x0F == 8 and (cmf * 256 + flg) % 31 == 0  # RFC 1950 header
+    wrapped = cmf & 0x0F == ZLIB_DEFLATE and (cmf * 256 + flg) % 31 == 0  # RFC 1950 header
     return zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS
 
 
@@ -91,7 +93,7 @@ class Layer:
         return bytes(rest)
 
     def _start(self) -> bool:
-        if len(self.head) < 2:
+        if len(self.head) < HEADER_BYTES:
             return False
         if self.streams and not (self.coding == "gzip" and self.head.startswith(GZIP_MAGIC)):
             self.done = True  # trailing bytes after the stream, as browsers do: ignored

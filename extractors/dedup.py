@@ -30,9 +30,27 @@ BANDS = 64
 ROWS = PERMUTATIONS // BANDS
 BAND_SHIFT = 25  # 64 bands fit in bits 25-30 of a 32-bit key, the sign bit is left alone
 WORD = re.compile(r"\w+")
-FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "ʼ": "'", "“": '"', "”": '"',
-                      "„": '"', "«": '"', "»": '"', "‐": "-", "‑": "-", "‒": "-", "–": "-",
-                      "—": "-", "―": "-", "−": "-"})  # fmt: skip
+FOLD = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "ʼ": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "–": "-",
+        "—": "-",
+        "―": "-",
+        "−": "-",
+    }
+)
 _rng = np.random.default_rng(20251122)
 _A = _rng.integers(1, 2**63, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
 _B = _rng.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64)
@@ -79,7 +97,8 @@ def signature(hashes: np.ndarray) -> np.ndarray:
     if hashes.size == 0:
         return EMPTY.copy()
     mixed = (hashes[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)
-    return mixed.min(axis=0).astype(np.uint32)
+    lowest: np.ndarray = mixed.min(axis=0).astype(np.uint32)
+    return lowest
 
 
 def _low32(h: int) -> int:

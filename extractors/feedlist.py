@@ -102,8 +102,10 @@ def decode(data: bytes, source: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise FeedListError(f"{source}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset "
-                            f"{exc.start}): save the file as UTF-8") from None  # fmt: skip
+        raise FeedListError(
+            f"{source}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+            f"{exc.start}): save the file as UTF-8"
+        ) from None
 
 
 def load_feed_list(path: Path) -> list[FeedConfig]:

@@ -31,6 +31,8 @@ TAG = re.compile(r"<[^>]+>")
 SPACE = re.compile(r"\s+")
 CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 REPLACEMENT_REF = "&#xFFFD;"
+MAX_CHARREF_DIGITS = 8  # more digits than any code point needs: refused whatever its value
+SHOWN_PROBLEMS = 3  # a feed's problems named in its one-line error
 XML_RANGES = ((0x20, 0xD7FF), (0xE000, 0xFFFD), (0x10000, 0x10FFFF))  # XML 1.0 Char, beside tab/LF/CR
 
 
@@ -69,7 +71,7 @@ def _xml_char(code: int) -> bool:
 def _charref(match: re.Match[str]) -> str:
     hex_digits, digits = match.groups()
     text = hex_digits or digits
-    ok = len(text) <= 8 and _xml_char(int(text, 16 if hex_digits else 10))
+    ok = len(text) <= MAX_CHARREF_DIGITS and _xml_char(int(text, 16 if hex_digits else 10))
     return match.group(0) if ok else REPLACEMENT_REF
 
 
@@ -158,8 +160,8 @@ def _summary(problems: list[str]) -> str | None:
     """The feed's problems in one line: the first three, and how many more."""
     if not problems:
         return None
-    more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
-    return "; ".join(problems[:3]) + more
+    more = f"; and {len(problems) - SHOWN_PROBLEMS} more" if len(problems) > SHOWN_PROBLEMS else ""
+    return "; ".join(problems[:SHOWN_PROBLEMS]) + more
 
 
 def _parsed(result: Any, body: bytes, base_url: str, charset: str) -> ParsedFeed:

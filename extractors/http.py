@@ -25,12 +25,14 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from extractors import decompress
 from extractors.netpolicy import AllowList, refusal
+from extractors.outcome import FetchOutcome
 from extractors.robots import ALLOW_ALL, DISALLOW_ALL, Robots, parse_robots
 from extractors.urls import host_of
 
@@ -92,7 +94,7 @@ class Response:
     url: str
     final_url: str | None
     status: int | None
-    outcome: str  # 'ok' | 'not_modified' | 'fetch_error' | 'too_large' | 'blocked' | 'deferred'
+    outcome: FetchOutcome
     body: bytes = field(default=b"", repr=False)
     content_type: str | None = None
     etag: str | None = None
@@ -185,7 +187,7 @@ def _retry_after(value: str | None) -> float | None:
 
 
 def _backoff(attempt: int) -> float:
-    return BACKOFF_BASE * 2**attempt * (0.5 + random.random())
+    return BACKOFF_BASE * 2.0**attempt * (0.5 + random.random())
 
 
 async def _read(resp: httpx.Response, limit: int) -> bytes:
@@ -217,20 +219,31 @@ async def _once(client: httpx.AsyncClient, req: Request, config: ClientConfig) -
             if status in REDIRECTS and h.get("location"):
                 url = _follow(url, h["location"])
                 continue
-            if status == 304:
-                return Response(req.url, url, 304, "not_modified")
-            if status != 200:
+            if status == HTTPStatus.NOT_MODIFIED:
+                return Response(req.url, url, status, FetchOutcome.NOT_MODIFIED)
+            if status != HTTPStatus.OK:
                 wait = _retry_after(h.get("retry-after")) if status in RETRY_STATUS else None
-                return Response(req.url, url, status, "fetch_error", error=f"HTTP {status}",
-                                retry_after=wait)  # fmt: skip
+                return Response(
+                    req.url, url, status, FetchOutcome.FETCH_ERROR, error=f"HTTP {status}", retry_after=wait
+                )
             body = await _read(resp, config.max_bytes)
-            return Response(req.url, url, status, "ok", body, h.get("content-type"),
-                            h.get("etag"), h.get("last-modified"),
-                            content_language=h.get("content-language"))  # fmt: skip
-    return Response(req.url, url, None, "fetch_error", error=f"more than {MAX_REDIRECTS} redirects")
+            return Response(
+                req.url,
+                url,
+                status,
+                FetchOutcome.OK,
+                body,
+                h.get("content-type"),
+                h.get("etag"),
+                h.get("last-modified"),
+                content_language=h.get("content-language"),
+            )
+    return Response(
+        req.url, url, None, FetchOutcome.FETCH_ERROR, error=f"more than {MAX_REDIRECTS} redirects"
+    )
 
 
-def _error(req: Request, outcome: str, exc: Exception) -> Response:
+def _error(req: Request, outcome: FetchOutcome, exc: Exception) -> Response:
     message = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
     return Response(req.url, None, None, outcome, error=message[:300])
 
@@ -249,24 +262,27 @@ async def fetch_one(client: httpx.AsyncClient, req: Request, config: ClientConfi
     return replace(result, attempts=attempt + 1, duration_ms=ms)
 
 
-async def _attempt(client: httpx.AsyncClient, req: Request, config: ClientConfig) -> tuple[Response, bool]:
+# One return per kind of failure: the table of what each becomes and whether it is retried.
+async def _attempt(  # noqa: PLR0911
+    client: httpx.AsyncClient, req: Request, config: ClientConfig
+) -> tuple[Response, bool]:
     """One try, and whether it is worth another."""
     try:
         result = await asyncio.wait_for(_once(client, req, config), config.total_timeout)
         return result, result.status in RETRY_STATUS
     except TimeoutError:
         message = f"TotalTimeout: no complete response within {config.total_timeout:g} s"
-        return Response(req.url, None, None, "fetch_error", error=message), True
+        return Response(req.url, None, None, FetchOutcome.FETCH_ERROR, error=message), True
     except TooLarge as exc:
-        return _error(req, "too_large", exc), False
+        return _error(req, FetchOutcome.TOO_LARGE, exc), False
     except decompress.DecodeError as exc:
-        return Response(req.url, None, None, "fetch_error", error=str(exc)), False
+        return Response(req.url, None, None, FetchOutcome.FETCH_ERROR, error=str(exc)), False
     except Refused as exc:
-        return Response(req.url, None, None, "blocked", error=str(exc)), False
+        return Response(req.url, None, None, FetchOutcome.BLOCKED, error=str(exc)), False
     except socket.gaierror as exc:
-        return Response(req.url, None, None, "fetch_error", error=f"DNS: {exc.strerror}"), True
+        return Response(req.url, None, None, FetchOutcome.FETCH_ERROR, error=f"DNS: {exc.strerror}"), True
     except (httpx.TransportError, httpx.InvalidURL, OSError) as exc:
-        return _error(req, "fetch_error", exc), not isinstance(exc, httpx.InvalidURL)
+        return _error(req, FetchOutcome.FETCH_ERROR, exc), not isinstance(exc, httpx.InvalidURL)
 
 
 class Host:
@@ -323,29 +339,33 @@ async def _robots(client: httpx.AsyncClient, url: str, config: ClientConfig) -> 
     robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
     small = replace(config, max_bytes=500_000, retries=0)
     result, _ = await _attempt(client, Request(robots_url), small)
-    if result.outcome == "ok":
+    if result.outcome == FetchOutcome.OK:
         return parse_robots(result.body.decode("utf-8", "replace"), config.user_agent)
-    if result.status is not None and result.status >= 500:
+    if result.status is not None and result.status >= HTTPStatus.INTERNAL_SERVER_ERROR:
         return DISALLOW_ALL  # RFC 9309: an unreachable robots.txt means "do not crawl" for now
     return ALLOW_ALL  # 4xx or no answer: no rules
 
 
 def _deferred(req: Request, reason: str, started: float | None) -> Response:
     when = "before it started" if started is None else f"after {time.monotonic() - started:.1f} s"
-    return Response(req.url, None, None, "deferred", error=f"{reason}: deferred {when}", attempts=0)
+    return Response(
+        req.url, None, None, FetchOutcome.DEFERRED, error=f"{reason}: deferred {when}", attempts=0
+    )
 
 
-async def _polite(client: httpx.AsyncClient, host: Host, req: Request, config: ClientConfig,
-                  robots: bool) -> Response:  # fmt: skip
+async def _polite(
+    client: httpx.AsyncClient, host: Host, req: Request, config: ClientConfig, robots: bool
+) -> Response:
     if robots and not (await host.rules(client, req.url, config)).allows(req.url):
-        return Response(req.url, None, None, "blocked", error="disallowed by robots.txt")
+        return Response(req.url, None, None, FetchOutcome.BLOCKED, error="disallowed by robots.txt")
     if not await host.turn():
         return _deferred(req, host.reason, None)
     return await fetch_one(client, req, config)
 
 
-async def _budgeted(client: httpx.AsyncClient, host: Host, req: Request, config: ClientConfig,
-                    robots: bool) -> Response:  # fmt: skip
+async def _budgeted(
+    client: httpx.AsyncClient, host: Host, req: Request, config: ClientConfig, robots: bool
+) -> Response:
     """_polite within the host's budget: cut at its deadline, never started past it."""
     left, started = host.touch(), time.monotonic()
     if left <= 0:
@@ -377,8 +397,9 @@ async def _fetch_all(requests: Sequence[Request], config: ClientConfig, robots: 
     timeout = httpx.Timeout(config.timeout)
     hooks = {"response": [_check_location]}
     try:
-        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False,
-                                     event_hooks=hooks) as client:  # fmt: skip
+        async with httpx.AsyncClient(
+            timeout=timeout, follow_redirects=False, trust_env=False, event_hooks=hooks
+        ) as client:
 
             async def run(req: Request) -> Response:
                 host = hosts[_host_key(req.url)]

@@ -11,6 +11,8 @@ import re
 from collections import Counter
 
 HTML_LANG = re.compile(r"<html[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?", re.I)
+MIN_CYRILLIC = 50  # Cyrillic letters from which a text is Ukrainian, Russian ... (told apart by letters)
+MIN_WORDS = 20  # fewer words than this: too short to tell a Latin-script language
 WORD = re.compile(r"[^\W\d_]+")
 UKRAINIAN_ONLY = set("іїєґ")
 RUSSIAN_ONLY = set("ыэъё")
@@ -42,10 +44,10 @@ def detect_language(text: str) -> str | None:
     sample = text[:5000].lower()
     letters = Counter(sample)
     cyr = sum(n for c, n in letters.items() if "\u0400" <= c <= "\u04ff")
-    if cyr > 50:
+    if cyr > MIN_CYRILLIC:
         return _cyrillic(letters)
     words = Counter(WORD.findall(sample))
-    if sum(words.values()) < 20:
+    if sum(words.values()) < MIN_WORDS:
         return None
     scores = {lang: sum(words[w] for w in fw) for lang, fw in FUNCTION_WORDS.items()}
     best = max(scores, key=lambda k: scores[k])

@@ -19,8 +19,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from extractors.dedup import URL_MIN_JACCARD, Fingerprint, containment, jaccard
+from extractors.outcome import Outcome
+from extractors.urls import InvalidURL, url_key
+
+if TYPE_CHECKING:  # extractors.model holds Decision in its Processed: at run time only attributes are read
+    from extractors.model import Processed
 
 AUDIT_PAIRS = 5  # near candidates kept in the trail per article, best first
 SEED_PREFIX = "seed:"  # the seed corpus's article ids: the reference originals
@@ -116,8 +122,11 @@ class _Index:
 
 def _usable(c: Candidate, found: Sequence[Candidate], rules: Rules, index: _Index) -> list[Candidate]:
     """Candidates that may be linked: not the article itself, nor its own copies, nor a pair a user split."""
-    return [o for o in found if c.article_id not in (o.article_id, index.root(o))
-            and not rules.overrides.blocks(c.article_id, o)]  # fmt: skip
+    return [
+        o
+        for o in found
+        if c.article_id not in (o.article_id, index.root(o)) and not rules.overrides.blocks(c.article_id, o)
+    ]
 
 
 def _exact(c: Candidate, index: _Index, rules: Rules) -> Decision | None:
@@ -198,3 +207,41 @@ def decide(batch: Sequence[Candidate], stored: Sequence[Candidate], rules: Rules
         decisions.append(d)
         index.add(Candidate(c.article_id, c.fingerprint, c.published_at, d.duplicate_of, c.canonical_key))
     return decisions
+
+
+def canonical_key(d: Processed) -> str | None:
+    """The key of the URL the page names as its canonical one (none when it names none, or a bad one)."""
+    url = d.article.canonical_url if d.article else None
+    try:
+        return url_key(url) if url else None
+    except InvalidURL:
+        return None
+
+
+def batch_candidates(docs: Sequence[Processed]) -> list[Candidate]:
+    """The batch's extracted articles as candidates (the rest of the batch has nothing to compare)."""
+    return [
+        Candidate(d.item.key, d.fingerprint, d.article.published_at, None, canonical_key(d))
+        for d in docs
+        if d.outcome == Outcome.OK and d.fingerprint is not None and d.article is not None
+    ]
+
+
+def decide_batch(
+    docs: Sequence[Processed], stored: Sequence[Candidate], rules: Rules, exclude_batch: bool = False
+) -> list[Processed]:
+    """Every document with its decision: whether it copies a stored article or one of the batch.
+
+    exclude_batch: the batch's own stored rows are being rebuilt (reextract) and are not candidates.
+    """
+    batch = batch_candidates(docs)
+    if exclude_batch:
+        ids = {c.article_id for c in batch}
+        stored = [c for c in stored if c.article_id not in ids and c.duplicate_of not in ids]
+    decisions = {d.article_id: d for d in decide(batch, stored, rules)}
+    return [replace(d, decision=decisions.get(d.item.key)) for d in docs]
+
+
+def merge_problem(article_id: str, original: str) -> str | None:
+    """Why a user's merge cannot be made, or None."""
+    return "an article cannot copy itself" if article_id == original else None

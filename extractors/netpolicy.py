@@ -36,7 +36,7 @@ V4_NOT_PUBLIC = tuple(ipaddress.IPv4Network(n) for n in (
     "198.18.0.0/15",  # benchmarking
     "224.0.0.0/4",  # multicast
     "240.0.0.0/4",  # reserved, and 255.255.255.255 (limited broadcast)
-))  # fmt: skip
+))  # fmt: skip # a registry table: blocks of one kind share a line and its comment
 # IPv6: only global unicast 2000::/3 can be public. Outside it: ::/128, ::1, IPv4-compatible ::/96,
 # 64:ff9b:1::/48 (local-use NAT64), 100::/64 (discard), 5f00::/16 (SRv6), fc00::/7 (unique local),
 # fe80::/10 (link-local), fec0::/10 (the deprecated site-local), ff00::/8 (multicast), unallocated space.
@@ -44,7 +44,7 @@ V6_GLOBAL_UNICAST = ipaddress.IPv6Network("2000::/3")
 V6_NOT_PUBLIC = tuple(ipaddress.IPv6Network(n) for n in (
     "2001::/23",  # IETF protocol assignments (benchmarking, ORCHID ...); Teredo is judged by its IPv4s
     "2001:db8::/32", "3fff::/20",  # documentation
-))  # fmt: skip
+))  # fmt: skip # a registry table: blocks of one kind share a line and its comment
 NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052: the IPv4 address is the last 32 bits
 
 
@@ -100,8 +100,11 @@ class AllowList:
         return any(e.allows(name, address, port) for e in self.entries)
 
 
+MAX_PORT = 65535
+
+
 def _port(text: str, raw: str) -> int:
-    if not (text.isascii() and text.isdigit() and 0 < int(text) < 65536):
+    if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_PORT):
         raise PolicyError(f"not a port (1-65535) in {raw!r}")
     return int(text)
 

@@ -27,7 +27,7 @@ class Robots:
 def parse_robots(body: str, user_agent: str) -> Robots:
     """The rules of body for user_agent's product token (its first word)."""
     parser = Protego.parse(body)
-    name = user_agent.split("/")[0]
+    name = user_agent.split("/", 1)[0]
     delay = parser.crawl_delay(name) or 0.0
     return Robots(parser, name, min(MAX_CRAWL_DELAY, max(0.0, delay)))
 

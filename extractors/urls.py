@@ -19,15 +19,38 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "ocid", "cmpid", "mc_cid",
-        "mc_eid", "yclid", "igshid", "_ga", "_gl", "ref", "ref_src", "smid", "smtyp", "s_cid",
-        "ito", "maca", "amp", "ncid", "sr_share", "guccounter",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "ocid",
+        "cmpid",
+        "mc_cid",
+        "mc_eid",
+        "yclid",
+        "igshid",
+        "_ga",
+        "_gl",
+        "ref",
+        "ref_src",
+        "smid",
+        "smtyp",
+        "s_cid",
+        "ito",
+        "maca",
+        "amp",
+        "ncid",
+        "sr_share",
+        "guccounter",
     }
-)  # fmt: skip
+)
 TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "hsa_", "oly_", "vero_", "__twitter")
 MOBILE_HOST_PREFIXES = ("m.", "mobile.", "amp.")
 AMP_PATH_SUFFIXES = ("/amp", "/amp.html", ".amp", ".amp.html", "/amp/")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+MIN_DOTS_TO_STRIP = 2  # m.example.com -> example.com, but m.com stays m.com
 
 
 class InvalidURL(ValueError):
@@ -56,7 +79,7 @@ def _host(netloc_host: str) -> str:
 
 
 def _strips(host: str, prefix: str) -> bool:
-    return host.startswith(prefix) and (prefix == "www." or host.count(".") >= 2)
+    return host.startswith(prefix) and (prefix == "www." or host.count(".") >= MIN_DOTS_TO_STRIP)
 
 
 def _path(path: str) -> str:

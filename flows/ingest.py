@@ -6,56 +6,40 @@ Only network stages retry, inside extractors.http, request by request.
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Executor
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, runtime, task
 from prefect.cache_policies import NO_CACHE
 
-from extractors import http
-from extractors.feedlist import FeedConfig, load_feed_list
+from extractors import http, linking, pages, poll, select
+from extractors.corpus import seed_items
+from extractors.feedlist import FeedConfig
 from extractors.feeds import FeedEntry
-from extractors.netpolicy import parse_allow_list
-from extractors.taxonomy import load_taxonomy
-from flows import progress, rows, stages, work
-from flows.model import FeedResult, Item, Processed, RunSummary
-from flows.report import publish_artifacts, summary_dict
+from extractors.linking import Rules
+from extractors.model import FeedResult, Item, Page, Processed, RunSummary, now
+from extractors.outcome import Outcome
+from flows import prepare, progress, work
+from flows.artifacts import publish_artifacts, summary_dict
 from peacewire import alerts, report
-from peacewire.settings import Settings, load_settings
+from peacewire.settings import Settings
+from warehouse import dedup_index, reads, rows
 from warehouse import load as wh
-from warehouse.db import migrate, opened
-from warehouse.lock import ingest_lock
-
-
-def client_config(s: Settings, max_bytes: int, budget: http.Budget) -> http.ClientConfig:
-    return http.ClientConfig(s.user_agent, s.http_timeout, s.http_retries, max_bytes,
-                             s.fetch_concurrency, s.per_host_concurrency,
-                             parse_allow_list(s.allowed_hosts), s.http_total_timeout,
-                             s.host_delay, budget)  # fmt: skip
-
-
-def fetch_budget(s: Settings) -> http.Budget:
-    """One per run: the feeds and every batch of pages draw on it."""
-    return http.Budget(s.fetch_run_budget, s.fetch_host_budget)
 
 
 @task(name="prepare-warehouse", cache_policy=NO_CACHE, persist_result=False)
 def prepare_warehouse(
     s: Settings, feeds: Sequence[FeedConfig], summary: RunSummary, version: str
-) -> stages.FeedState:
-    """Migrate, register the feeds, record this run as running (an earlier one still running was
-    killed: it is marked crashed), and return the feeds' stored state."""
-    with opened(s.db, read_only=False) as conn:
-        migrate(conn, s.view_config())
+) -> poll.FeedStates:
+    """Register the feeds, record this run as running (an earlier one still running was killed: it is
+    marked crashed), and return the feeds' stored state (the warehouse is migrated: flows.prepare)."""
     wh.apply(s.db, "mark_crashed_runs", {"run_id": summary.run_id})
     started = rows.run_tables(summary, {}, _flow_run_id(), version, "running")
-    wh.load(s.db, {**rows.feed_tables(feeds, stages.now()), "runs": started["runs"]})
-    return stages.feed_state(s.db)
+    wh.load(s.db, {**rows.feed_tables(feeds, now()), "runs": started["runs"]})
+    return reads.feed_states(s.db)
 
 
 def _flow_run_id() -> str | None:
@@ -64,79 +48,80 @@ def _flow_run_id() -> str | None:
 
 @task(name="read-seeds", cache_policy=NO_CACHE, persist_result=False)
 def read_seeds(s: Settings) -> list[Item]:
-    stored = {row[0] for row in wh.read(s.db, "read_seed_ids")}
-    files = sorted(s.corpus.glob("*.txt")) if s.corpus.is_dir() else []
-    return [Item(key=f"seed:{f.stem}", source="seed", title=f.stem,
-                 seed_text=f.read_text(encoding="utf-8"))
-            for f in files if f"seed:{f.stem}" not in stored]  # fmt: skip
+    return seed_items(s.corpus, reads.seed_ids(s.db))
 
 
 @task(name="fetch-feeds", cache_policy=NO_CACHE, persist_result=False)
 def fetch_feeds(
-    s: Settings, feeds: Sequence[FeedConfig], state: stages.FeedState, budget: http.Budget
+    s: Settings, feeds: Sequence[FeedConfig], state: poll.FeedStates, budget: http.Budget
 ) -> list[http.Response]:
-    requests = stages.feed_requests(feeds, state)
-    return http.fetch_many(requests, client_config(s, s.max_feed_bytes, budget))
+    requests = poll.feed_requests(feeds, state)
+    return http.fetch_many(requests, s.client_config(s.max_feed_bytes, budget))
 
 
 @task(name="parse-feeds", cache_policy=NO_CACHE, persist_result=False)
 def parse_feeds(
-    feeds: Sequence[FeedConfig], responses: Sequence[http.Response], state: stages.FeedState
-) -> list[tuple[FeedResult, list[FeedEntry]]]:
-    return [stages.parse_poll(f, r, state[f.id][3] if f.id in state else None)
-            for f, r in zip(feeds, responses, strict=True)]  # fmt: skip
+    feeds: Sequence[FeedConfig], responses: Sequence[http.Response], state: poll.FeedStates
+) -> list[poll.Polled]:
+    return poll.parse_polls(feeds, responses, state)
 
 
 @task(name="select-new-entries", cache_policy=NO_CACHE, persist_result=False)
 def select_new(
-    s: Settings, feeds: Sequence[FeedConfig], polled: Sequence[tuple[FeedResult, list[FeedEntry]]],
+    s: Settings,
+    feeds: Sequence[FeedConfig],
+    polled: Sequence[tuple[FeedResult, list[FeedEntry]]],
     limit: int | None,
-) -> tuple[list[FeedResult], stages.Selection]:  # fmt: skip
+) -> tuple[list[FeedResult], select.Selection]:
     """New entries only: URL key and GUID unseen in the warehouse and earlier in this run."""
-    items, invalid = stages.candidates(feeds, [entries for _, entries in polled])
-    known = stages.known_keys(s.db, items)
-    selection = stages.select(items, invalid, known, stages.retry_items(s.db), limit)
-    results = [replace(r, entries_new=selection.new_per_feed[r.feed_id]) for r, _ in polled]
-    return results, selection
+    items, invalid = select.candidates(feeds, [entries for _, entries in polled])
+    known = reads.known_keys(s.db, items)
+    selection = select.select(items, invalid, known, reads.retry_items(s.db), limit)
+    return select.counted(polled, selection), selection
 
 
 @task(name="record-entries", cache_policy=NO_CACHE, persist_result=False)
-def record_entries(s: Settings, selection: stages.Selection, run_id: str) -> Counter[str]:
+def record_entries(s: Settings, selection: select.Selection, run_id: str) -> Counter[Outcome]:
     """Rows for the entries that will not be fetched this run (parse_error, deferred, known)."""
-    tables = rows.batch_tables(selection.settled, run_id, stages.now())
-    tables["entries_seen"] = rows.columns([rows.entry_row(d, run_id) for d in selection.known])
-    wh.load(s.db, tables)
-    return Counter(d.final for d in [*selection.settled, *selection.known])
+    wh.load(s.db, rows.unfetched_tables(selection.settled, selection.known, run_id, now()))
+    return Counter(d.final for d in selection.unfetched)
 
 
 @task(name="fetch-pages", cache_policy=NO_CACHE, persist_result=False)
-def fetch_pages(s: Settings, items: Sequence[Item], budget: http.Budget) -> list[Any]:
-    return stages.fetch_pages(items, client_config(s, s.max_page_bytes, budget))
+def fetch_pages(s: Settings, items: Sequence[Item], budget: http.Budget) -> list[Page]:
+    config = s.client_config(s.max_page_bytes, budget)
+    return pages.pages(items, http.fetch_many(pages.requests(items), config, robots=True))
 
 
 @task(name="archive-pages", cache_policy=NO_CACHE, persist_result=False)
-def archive_pages(s: Settings, pages: Sequence[Any]) -> list[Any]:
-    return stages.archive_pages(s.db, pages, work.workers(s.workers))
+def archive_pages(s: Settings, fetched: Sequence[Page]) -> list[Page]:
+    """Every fetched body into the raw archive (its own transaction) before any extraction."""
+    packed = work.pack_bodies(fetched, work.workers(s.workers))
+    wh.load(s.db, rows.raw_tables(fetched, packed, now()))
+    return pages.archived(fetched, packed)
 
 
 @task(name="extract-fingerprint-tag", cache_policy=NO_CACHE, persist_result=False)
-def process_pages(s: Settings, pages: Sequence[Any], pool: Executor | None) -> list[Processed]:
-    return work.process_batch(pages, s.min_words, s.taxonomy, pool, s.pool_min_batch)
+def process_pages(s: Settings, fetched: Sequence[Page], pool: Executor | None) -> list[Processed]:
+    return work.process_batch(fetched, s.min_words, s.taxonomy, pool, s.pool_min_batch)
 
 
 @task(name="dedup", cache_policy=NO_CACHE, persist_result=False)
 def dedup_batch(s: Settings, docs: Sequence[Processed]) -> list[Processed]:
-    return stages.dedup(s.db, docs, s.near_dup_threshold, s.containment_threshold)
+    stored = dedup_index.lookup(s.db, docs)
+    rules = Rules(s.near_dup_threshold, s.containment_threshold, stored.overrides)
+    return linking.decide_batch(docs, stored.candidates, rules)
 
 
 @task(name="load", cache_policy=NO_CACHE, persist_result=False)
-def load_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> Counter[str]:
-    wh.load(s.db, rows.batch_tables(docs, run_id, stages.now()))
-    return Counter(d.final for d in docs)
+def load_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> list[Processed]:
+    """The batch in one transaction; returns what it loaded."""
+    wh.load(s.db, rows.batch_tables(docs, run_id, now()))
+    return list(docs)
 
 
 @task(name="finish-run", cache_policy=NO_CACHE, persist_result=False)
-def finish_run(s: Settings, summary: RunSummary, state: stages.FeedState, version: str, status: str) -> None:
+def finish_run(s: Settings, summary: RunSummary, state: poll.FeedStates, version: str, status: str) -> None:
     wh.load(s.db, rows.run_tables(summary, state, _flow_run_id(), version, status))
 
 
@@ -144,10 +129,9 @@ def finish_run(s: Settings, summary: RunSummary, state: stages.FeedState, versio
 def check_conditions(s: Settings) -> list[alerts.Condition]:
     """What needs attention now; sent to the webhook when one is configured."""
     found = alerts.conditions(s.db)
-    if found and s.alert_webhook:
-        error = alerts.send(s.alert_webhook, alerts.payload("run_completed", s.db, found))
-        if error:
-            get_run_logger().warning("alert webhook: %s", error)
+    error = alerts.notify(s.alert_webhook, s.db, found)
+    if error:
+        get_run_logger().warning("alert webhook: %s", error)
     return found
 
 
@@ -156,86 +140,76 @@ def write_report(s: Settings) -> str | None:
     """Rewrite the HTML report of the last 30 days beside the warehouse (a failure is logged, not fatal)."""
     out = report.default_out(s.db)
     try:
-        return str(report.write(s.db, out, report.last_days(stages.now().date())))
+        return str(report.write(s.db, out, report.last_days(now().date())))
     except Exception as exc:  # the report is a view of the data: it must not fail the ingest
         get_run_logger().warning("report %s not written: %s: %s", out, type(exc).__name__, exc)
         return None
 
 
-def alert_failure(flow: Any, flow_run: Any, state: Any) -> None:
+def alert_failure(flow: Any, flow_run: Any, state: Any) -> None:  # noqa: ARG001 (Prefect's hook signature)
     """Flow hook: a failed or crashed run is reported to the webhook."""
-    s = load_settings()
-    if s.alert_webhook:
-        error = str(state.message or state.name)
-        alerts.send(s.alert_webhook, alerts.payload("run_failed", s.db, [], flow_run.name, error))
-
-
-def article_flags(article: Any) -> list[str]:
-    flags = ["truncated"] if article.truncated else []
-    return flags + ([f"date_{article.date_flag}"] if article.date_flag else [])
-
-
-def batches(items: Sequence[Item], size: int) -> Iterator[list[Item]]:
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
-
-
-def new_run_id() -> str:
-    return stages.now().strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    s = prepare.settings_of(flow_run.parameters.get("prepared"))
+    alerts.notify_failure(s.alert_webhook, s.db, flow_run.name, str(state.message or state.name))
 
 
 def _ingest_batches(s: Settings, items: Sequence[Item], summary: RunSummary, budget: http.Budget) -> None:
+    """Fetch, archive, extract, dedup and load the items, batch by batch."""
     log = get_run_logger()
-    pool = work.make_pool(s.workers) if len(items) >= s.pool_min_batch else None
-    done = 0
-    try:
-        for n, batch in enumerate(batches(items, s.batch_size), start=1):
-            pages = archive_pages(s, fetch_pages(s, batch, budget))
-            docs = dedup_batch(s, process_pages(s, pages, pool))
-            summary.tally.update(load_batch(s, docs, summary.run_id))
-            summary.labels.update(h.label for d in docs if d.tags for h in d.tags.labels)
-            flagged = [(d.page.final_url or d.item.url or d.item.key, f)
-                       for d in docs if d.article for f in article_flags(d.article)]  # fmt: skip
-            summary.flags.update(f for _, f in flagged)
-            summary.flagged += flagged
-            summary.relevant += sum(1 for d in docs if d.tags and d.tags.relevance >= s.relevance_threshold)
+    with work.pool(s.workers, needed=len(items) >= s.pool_min_batch) as pool:
+        for n, batch in enumerate(select.batches(items, s.batch_size), start=1):
+            fetched = archive_pages(s, fetch_pages(s, batch, budget))
+            docs = load_batch(s, dedup_batch(s, process_pages(s, fetched, pool)), summary.run_id)
+            summary.add_batch(docs, s.relevance_threshold)
             log.info("batch %d: %d items -> %s", n, len(batch), dict(summary.tally))
-            done += len(batch)
+            done = min(n * s.batch_size, len(items))
             progress.advance("seed files" if batch[0].source == "seed" else "new entries", done, len(items))
-    finally:
-        if pool is not None:
-            pool.shutdown()
 
 
-@flow(name="ingest", description="Poll the feeds, ingest new articles and the seed corpus.",
-      on_failure=[alert_failure], on_crashed=[alert_failure])  # fmt: skip
+@flow(
+    name="ingest",
+    description="Poll the feeds, ingest new articles and the seed corpus.",
+    on_failure=[alert_failure],
+    on_crashed=[alert_failure],
+)
 def ingest(
-    feeds: str | None = None, db: str | None = None, limit: int | None = None, force: bool = False
+    feeds: str | None = None,
+    db: str | None = None,
+    limit: int | None = None,
+    force: bool = False,
+    prepared: str | None = None,
 ) -> dict[str, Any]:
-    s = load_settings().resolved(feeds=Path(feeds) if feeds else None, db=Path(db) if db else None)
-    feed_list = load_feed_list(s.feeds)
-    version = load_taxonomy(s.taxonomy, s.label_spec).version
-    log = get_run_logger()
-    summary = RunSummary(new_run_id(), stages.now())
-    with ingest_lock(s.db):
-        state = prepare_warehouse(s, feed_list, summary, version)
+    """One run. `prepared`: the id of the preparation the CLI made for it in this process (flows.prepare);
+    without it the run resolves its settings from the environment (and feeds, db) and prepares itself."""
+    summary = RunSummary.start()
+    with prepare.prepared(prepared, {"feeds": _path(feeds), "db": _path(db)}) as run:
+        s = run.settings
+        state = prepare_warehouse(s, run.feeds, summary, run.taxonomy_version or "")
         seeds = read_seeds(s)
-        due, not_due = stages.due_feeds(feed_list, state, force, summary.started_at)
-        budget = fetch_budget(s)
+        due, not_due = poll.due_feeds(run.feeds, state, force, summary.started_at)
+        budget = s.fetch_budget()
         polled = parse_feeds(due, fetch_feeds(s, due, state, budget), state)
         polled_results, selection = select_new(s, due, polled, limit)
         summary.feeds = polled_results + not_due
         summary.tally.update(record_entries(s, selection, summary.run_id))
         items = selection.fetch
-        log.info("%d feeds polled, %d entries seen, %d to fetch; %d seed files to load",
-                 len(due), summary.entries_seen, len(items), len(seeds))  # fmt: skip
+        get_run_logger().info(
+            "%d feeds polled, %d entries seen, %d to fetch; %d seed files to load",
+            len(due),
+            summary.entries_seen,
+            len(items),
+            len(seeds),
+        )
         # Seeds first, in their own batches: they are the reference copies that
         # feed articles are de-duplicated against.
         _ingest_batches(s, seeds, summary, budget)
         _ingest_batches(s, items, summary, budget)
-        summary.finished_at = stages.now()
-        finish_run(s, summary, state, version, "completed")
+        summary.finished_at = now()
+        finish_run(s, summary, state, run.taxonomy_version or "", "completed")
     summary.conditions = check_conditions(s)
     summary.report = write_report(s)
     publish_artifacts(summary)
     return summary_dict(summary)
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None

@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 Listener = Callable[[str, int, int | None], None]  # (what, done, total or None when unknown)
-_listener: Listener | None = None
+_listeners: list[Listener] = []  # the one listener installed, if any
 
 
 def listen(listener: Listener | None) -> None:
-    global _listener
-    _listener = listener
+    _listeners[:] = [listener] if listener is not None else []
 
 
 def advance(what: str, done: int, total: int | None = None) -> None:
-    if _listener is not None:
-        _listener(what, done, total)
+    for listener in _listeners:
+        listener(what, done, total)

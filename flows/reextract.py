@@ -8,7 +8,6 @@ chance too.
 
 from __future__ import annotations
 
-import zlib
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,25 +16,19 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import progress, rows, stages, work
-from flows.model import Item, Page, Processed
-from peacewire.settings import Settings, load_settings
+from extractors import linking
+from extractors.linking import Rules
+from extractors.model import Page, Processed, now
+from extractors.outcome import Outcome
+from flows import prepare, progress, work
+from peacewire.settings import Settings
+from warehouse import dedup_index, reads, rows
 from warehouse import load as wh
-from warehouse.db import migrate, opened
-from warehouse.lock import ingest_lock
-
-
-def _page(row: tuple[Any, ...]) -> Page:
-    key, guid_key, feed_id, outlet, language, url, title, digest, ctype, body, final_url = row
-    item = Item(key=key, source="feed", url=url, guid_key=guid_key, feed_id=feed_id, outlet=outlet,
-                title=title or "", language=language)  # fmt: skip
-    return Page(item, "ok", zlib.decompress(body), final_url, ctype, raw_hash=digest)
 
 
 @task(name="read-archive", cache_policy=NO_CACHE, persist_result=False)
 def read_archive(s: Settings, offset: int) -> list[Page]:
-    params = {"limit": s.batch_size, "offset": offset}
-    return [_page(r) for r in wh.read(s.db, "read_archived_entries", params)]
+    return reads.archived_pages(s.db, s.batch_size, offset)
 
 
 @task(name="extract-fingerprint-tag", cache_policy=NO_CACHE, persist_result=False)
@@ -45,33 +38,30 @@ def process_pages(s: Settings, pages: Sequence[Page], pool: Any) -> list[Process
 
 @task(name="dedup", cache_policy=NO_CACHE, persist_result=False)
 def dedup_batch(s: Settings, docs: Sequence[Processed]) -> list[Processed]:
-    return stages.dedup(s.db, docs, s.near_dup_threshold, s.containment_threshold, exclude_batch=True)
+    stored = dedup_index.lookup(s.db, docs)
+    rules = Rules(s.near_dup_threshold, s.containment_threshold, stored.overrides)
+    return linking.decide_batch(docs, stored.candidates, rules, exclude_batch=True)
 
 
 @task(name="replace", cache_policy=NO_CACHE, persist_result=False)
-def replace_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> Counter[str]:
-    wh.load(s.db, rows.reextract_tables(docs, run_id, stages.now()))
+def replace_batch(s: Settings, docs: Sequence[Processed], run_id: str) -> Counter[Outcome]:
+    wh.load(s.db, rows.reextract_tables(docs, run_id, now()))
     return Counter(d.final for d in docs)
 
 
 @flow(name="reextract", description="Rebuild feed articles from the raw archive (no network).")
-def reextract(db: str | None = None) -> dict[str, int]:
-    s = load_settings().resolved(db=Path(db) if db else None)
+def reextract(db: str | None = None, prepared: str | None = None) -> dict[str, int]:
+    """`prepared`: the id of the preparation the CLI made in this process (flows.prepare), else none."""
     log = get_run_logger()
-    tally: Counter[str] = Counter()
-    with ingest_lock(s.db):
-        with opened(s.db, read_only=False) as conn:
-            migrate(conn, s.view_config())
-        pool = work.make_pool(s.workers)
-        try:
+    tally: Counter[Outcome] = Counter()
+    with prepare.prepared(prepared, {"db": Path(db) if db else None}, feeds=False, taxonomy=False) as run:
+        s = run.settings
+        with work.pool(s.workers) as pool:
             offset = 0
             while pages := read_archive(s, offset):
                 docs = dedup_batch(s, process_pages(s, pages, pool))
-                tally.update(replace_batch(s, docs, "reextract-" + stages.now().strftime("%Y%m%dT%H%M%SZ")))
+                tally.update(replace_batch(s, docs, "reextract-" + now().strftime("%Y%m%dT%H%M%SZ")))
                 offset += len(pages)
                 log.info("reextracted %d archived pages: %s", offset, dict(tally))
                 progress.advance("archived pages", offset)
-        finally:
-            if pool is not None:
-                pool.shutdown()
-    return dict(tally)
+    return {k.value: n for k, n in tally.items()}

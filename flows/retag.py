@@ -15,24 +15,23 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from extractors.process import tagged_text
 from extractors.tagging import Tags
-from extractors.taxonomy import load_taxonomy
-from flows import progress, rows, work
-from peacewire.settings import Settings, load_settings
+from flows import prepare, progress, work
+from peacewire.settings import Settings
 from warehouse import load as wh
-from warehouse.db import migrate, opened
-from warehouse.lock import ingest_lock
+from warehouse import reads, rows
+from warehouse.records import StoredText
 
 
 @task(name="read-texts", cache_policy=NO_CACHE, persist_result=False)
-def read_texts(s: Settings, offset: int) -> list[tuple[str, str, str, str | None]]:
-    found = wh.read(s.db, "read_articles_for_retag", {"limit": s.batch_size, "offset": offset})
-    return [(str(a), str(t or ""), str(x), lang) for a, t, x, lang in found]
+def read_texts(s: Settings, offset: int) -> list[StoredText]:
+    return reads.stored_texts(s.db, s.batch_size, offset)
 
 
 @task(name="tag", cache_policy=NO_CACHE, persist_result=False)
-def tag_batch(s: Settings, texts: Sequence[tuple[str, str, str, str | None]], pool: Any) -> list[Tags]:
-    jobs = [(f"{title or ''}\n{text}", s.taxonomy, lang) for _, title, text, lang in texts]
+def tag_batch(s: Settings, texts: Sequence[StoredText], pool: Any) -> list[Tags]:
+    jobs = [(tagged_text(t.title, t.text), s.taxonomy, t.language) for t in texts]
     return work.map_batch(work.tag_text, jobs, pool, s.pool_min_batch)
 
 
@@ -42,24 +41,22 @@ def replace_labels(s: Settings, ids: Sequence[str], tags: Sequence[Tags]) -> Non
 
 
 @flow(name="retag", description="Label every stored article again with the current taxonomy.")
-def retag(db: str | None = None) -> dict[str, Any]:
-    s = load_settings().resolved(db=Path(db) if db else None)
-    version = load_taxonomy(s.taxonomy, s.label_spec).version
+def retag(db: str | None = None, prepared: str | None = None) -> dict[str, Any]:
+    """`prepared`: the id of the preparation the CLI made in this process (flows.prepare), else none."""
     log = get_run_logger()
     start, done = time.perf_counter(), 0
-    with ingest_lock(s.db):
-        with opened(s.db, read_only=False) as conn:
-            migrate(conn, s.view_config())
-        pool = work.make_pool(s.workers)
-        try:
+    with prepare.prepared(prepared, {"db": Path(db) if db else None}, feeds=False) as run:
+        s, version = run.settings, run.taxonomy_version
+        with work.pool(s.workers) as pool:
             while texts := read_texts(s, done):
-                replace_labels(s, [t[0] for t in texts], tag_batch(s, texts, pool))
+                replace_labels(s, [t.article_id for t in texts], tag_batch(s, texts, pool))
                 done += len(texts)
                 log.info("retagged %d articles with taxonomy %s", done, version)
                 progress.advance("articles", done)
-        finally:
-            if pool is not None:
-                pool.shutdown()
     seconds = time.perf_counter() - start
-    return {"articles": done, "taxonomy_version": version, "seconds": round(seconds, 2),
-            "articles_per_second": round(done / seconds, 1) if seconds else 0.0}  # fmt: skip
+    return {
+        "articles": done,
+        "taxonomy_version": version,
+        "seconds": round(seconds, 2),
+        "articles_per_second": round(done / seconds, 1) if seconds else 0.0,
+    }

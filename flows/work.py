@@ -1,66 +1,72 @@
-"""CPU stages over a batch: extract, fingerprint, tag; in a process pool when large.
+"""Execution of a batch's CPU stages: a process pool for large batches, and the taxonomy and its compiled
+matcher, loaded once per process.
 
-The functions here are pure (bytes in, dataclasses out) so they can run in
-worker processes. Workers are started with 'spawn' (the parent runs Prefect's
-threads, which 'fork' would copy mid-flight) and kept for the whole run.
+The stage functions (extractors.process, extractors.tagging) are pure, so they run in worker processes.
+Workers are started with 'spawn' (the parent runs Prefect's threads, which 'fork' would copy mid-flight)
+and kept for the whole run. A job names the taxonomy by its path (picklable); each process parses the file
+once and compiles it once, again only when the file changes (its size or modification time).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from extractors.article import Article, Rejection, extract_article
-from extractors.corpus import parse_seed
-from extractors.dedup import fingerprint
 from extractors.labelmodel import load_model
+from extractors.model import Page, Processed
+from extractors.pages import pack
+from extractors.process import process_page
 from extractors.tagging import Matcher, Tags, tag
-from extractors.taxonomy import load_taxonomy
-from flows.model import Page, Processed
+from extractors.taxonomy import Taxonomy, load_taxonomy
 from peacewire.lifeline import exit_with_parent
 
 LABEL_MODEL = "label-model.json"
 T = TypeVar("T")
 R = TypeVar("R")
-_matcher: Matcher | None = None
-_matcher_path: Path | None = None
+FileVersion = tuple[int, int] | None  # (size, mtime_ns); None when the file cannot be read
+_taxonomies: dict[Path, tuple[FileVersion, Taxonomy]] = {}
+_compiled: list[tuple[Taxonomy, Matcher]] = []  # the matcher of the taxonomy last asked for
+
+
+def _version(path: Path) -> FileVersion:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def taxonomy_for(path: Path, spec: Path | None = None) -> Taxonomy:
+    """The taxonomy at path, parsed once per process while the file is unchanged (size, mtime). With spec,
+    also checked against the label spec (TaxonomyError naming the problem), as a run's first load is."""
+    version = _version(path)
+    cached = _taxonomies.get(path)
+    if cached is None or version is None or cached[0] != version:
+        _taxonomies[path] = (version, load_taxonomy(path, spec))
+    elif spec is not None:
+        load_taxonomy(path, spec)  # a later run in this process: the file is unchanged, the spec may not be
+    return _taxonomies[path][1]
 
 
 def matcher_for(path: Path) -> Matcher:
-    """The compiled matcher of a taxonomy file, built once per process."""
-    global _matcher, _matcher_path
-    if _matcher is None or _matcher_path != path:
-        taxonomy = load_taxonomy(path)
-        model = path.with_name(LABEL_MODEL)  # the learned decision beside the taxonomy it was trained with
+    """The compiled matcher of the taxonomy at path, compiled once per process (per version of the file),
+    with the learned decision trained for that taxonomy when one lies beside it (seeds/label-model.json)."""
+    taxonomy = taxonomy_for(path)
+    if not _compiled or _compiled[0][0] is not taxonomy:
+        model = path.with_name(LABEL_MODEL)
         found = load_model(model, taxonomy.version) if model.exists() else None
-        _matcher, _matcher_path = Matcher(taxonomy, found), path
-    return _matcher
-
-
-def extract(page: Page, min_words: int) -> Article | Rejection:
-    item = page.item
-    if item.seed_text is not None:
-        return parse_seed(item.seed_text)
-    url = page.final_url or item.url or ""
-    return extract_article(page.body, url, min_words, item.feed_date, item.language, item.summary,
-                           page.content_language, page.content_type)  # fmt: skip
+        _compiled[:] = [(taxonomy, Matcher(taxonomy, found))]
+    return _compiled[0][1]
 
 
 def process(page: Page, min_words: int, taxonomy: Path) -> Processed:
-    """One page through archiving (hash, compress), extraction, fingerprinting and tagging."""
-    if page.outcome != "ok":
-        return Processed(page, page.outcome, detail=page.detail)
-    result = extract(page, min_words)
-    light = replace(page, body=b"")  # the body is archived already: do not send it back
-    if isinstance(result, Rejection):
-        return Processed(light, result.outcome, detail=result.reason)
-    tags = tag(matcher_for(taxonomy), f"{result.title}\n{result.text}", result.language)
-    return Processed(light, "ok", result, fingerprint(result.text), tags)
+    """extractors.process.process_page with the taxonomy at a path (bench/eval_real.py calls it so)."""
+    return process_page(page, min_words, matcher_for(taxonomy))
 
 
 def _process_star(args: tuple[Page, int, Path]) -> Processed:
@@ -79,8 +85,24 @@ def make_pool(requested: int) -> Executor | None:
     n = workers(requested)
     if n == 1:
         return None
-    return ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=exit_with_parent, initargs=(os.getpid(),))  # fmt: skip
+    return ProcessPoolExecutor(
+        max_workers=n,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=exit_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+@contextmanager
+def pool(requested: int, needed: bool = True) -> Iterator[Executor | None]:
+    """A process pool for the block (make_pool), shut down after it; None when not needed (a small batch
+    does not pay for the pool's ~1 s start-up)."""
+    executor = make_pool(requested) if needed else None
+    try:
+        yield executor
+    finally:
+        if executor is not None:
+            executor.shutdown()
 
 
 def map_batch(fn: Callable[[T], R], items: Sequence[T], pool: Executor | None, min_batch: int) -> list[R]:
@@ -101,3 +123,9 @@ def process_batch(
 def tag_text(job: tuple[str, Path, str | None]) -> Tags:
     """Tags of one text in its language with the taxonomy at a path (pool-friendly: one argument)."""
     return tag(matcher_for(job[1]), job[0], job[2])
+
+
+def pack_bodies(pages: Sequence[Page], threads: int) -> list[tuple[str, bytes]]:
+    """extractors.pages.pack of every page that has a body, in threads (hashing and zlib release the GIL)."""
+    with ThreadPoolExecutor(max(1, threads)) as pool:
+        return list(pool.map(pack, (p.body for p in pages if p.body)))

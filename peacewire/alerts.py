@@ -15,42 +15,46 @@ warehouse/views/027_v_conditions.sql), and run_failed for a failed run.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from warehouse.records import Condition, read_records
+
+__all__ = ["Condition", "conditions", "notify", "notify_failure", "payload", "send"]
+
 TIMEOUT = 10.0  # a slow webhook must not hold up the run
 KIND_TITLES = {
-    "feed_failing": "failing feed", "feed_paused": "paused feed", "feed_stalled": "stalled feed",
-    "low_yield": "far fewer articles than usual", "no_recent_run": "no recent run",
-    "run_failed": "run failed", "feeds_down": "most feeds failed", "run_crashed": "run killed",
-}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Condition:
-    kind: str
-    subject: str
-    detail: str
+    "feed_failing": "failing feed",
+    "feed_paused": "paused feed",
+    "feed_stalled": "stalled feed",
+    "low_yield": "far fewer articles than usual",
+    "no_recent_run": "no recent run",
+    "run_failed": "run failed",
+    "feeds_down": "most feeds failed",
+    "run_crashed": "run killed",
+}
 
 
 def conditions(db: Path) -> list[Condition]:
     """The warehouse's current conditions (none for a warehouse that does not exist yet)."""
-    from warehouse import load as wh
-
-    return [Condition(*row) for row in wh.read(db, "read_conditions")]
+    return read_records(db, "read_conditions", Condition)
 
 
 def _line(c: Condition) -> str:
     return f"• *{KIND_TITLES.get(c.kind, c.kind)}* — {c.detail}"
 
 
-def payload(event: str, db: Path, found: list[Condition], run_id: str | None = None,
-            error: str | None = None) -> dict[str, Any]:  # fmt: skip
-    head = f"peacewire: run {run_id} failed: {error}" if event == "run_failed" else (
-        f"peacewire: {len(found)} condition(s) need attention ({db.name})")  # fmt: skip
+def payload(
+    event: str, db: Path, found: list[Condition], run_id: str | None = None, error: str | None = None
+) -> dict[str, Any]:
+    head = (
+        f"peacewire: run {run_id} failed: {error}"
+        if event == "run_failed"
+        else (f"peacewire: {len(found)} condition(s) need attention ({db.name})")
+    )
     text = "\n".join([head, *(_line(c) for c in found)])
     return {
         "text": text,
@@ -63,6 +67,18 @@ def payload(event: str, db: Path, found: list[Condition], run_id: str | None = N
             "conditions": [asdict(c) for c in found],
         },
     }
+
+
+def notify(webhook: str, db: Path, found: list[Condition]) -> str | None:
+    """Post the conditions after a run, when there are any and a webhook is set; why it failed, or None."""
+    if not (found and webhook):
+        return None
+    return send(webhook, payload("run_completed", db, found))
+
+
+def notify_failure(webhook: str, db: Path, run_id: str, error: str) -> str | None:
+    """Post a failed or crashed run at once, when a webhook is set; why the post failed, or None."""
+    return send(webhook, payload("run_failed", db, [], run_id, error)) if webhook else None
 
 
 def send(url: str, body: dict[str, Any]) -> str | None:

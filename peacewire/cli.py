@@ -8,14 +8,21 @@ they are recorded in the warehouse and shown in the summary.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from extractors.feedlist import FeedListError
+from extractors.taxonomy import TaxonomyError
+from flows.prepare import Prepared, prepare
 from peacewire import output, report, review, status
 from peacewire.errors import UserError
+from peacewire.prefect_api import prefect_api
 from peacewire.settings import Settings, SettingsError, apply_prefect_environment, load_settings
+from warehouse.db import QueryError, WarehouseError, run_query, sql
 
 EXAMPLES = {
     "ingest": (
@@ -67,15 +74,27 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("sql", help="one SQL statement (views: v_articles, v_labels, ...); no file access")
     q.add_argument("--db", type=Path, help="warehouse file")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    fd = sub.add_parser("feeds", help="per-feed health: failing, paused, stalled feeds first",
-                        epilog=EXAMPLES["feeds"], formatter_class=fmt)  # fmt: skip
+    fd = sub.add_parser(
+        "feeds",
+        help="per-feed health: failing, paused, stalled feeds first",
+        epilog=EXAMPLES["feeds"],
+        formatter_class=fmt,
+    )
     fd.add_argument("--db", type=Path, help="warehouse file")
     fd.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    rx = sub.add_parser("reextract", help="rebuild feed articles from the raw archive (no network)",
-                        epilog=EXAMPLES["reextract"], formatter_class=fmt)  # fmt: skip
+    rx = sub.add_parser(
+        "reextract",
+        help="rebuild feed articles from the raw archive (no network)",
+        epilog=EXAMPLES["reextract"],
+        formatter_class=fmt,
+    )
     rx.add_argument("--db", type=Path, help="warehouse file")
-    rt = sub.add_parser("retag", help="label every stored article again with the current taxonomy",
-                        epilog=EXAMPLES["retag"], formatter_class=fmt)  # fmt: skip
+    rt = sub.add_parser(
+        "retag",
+        help="label every stored article again with the current taxonomy",
+        epilog=EXAMPLES["retag"],
+        formatter_class=fmt,
+    )
     rt.add_argument("--db", type=Path, help="warehouse file")
     sub.add_parser(
         "serve",
@@ -89,25 +108,18 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _check_ingest_inputs(s: Settings) -> None:
-    from extractors.feedlist import FeedListError, load_feed_list
-    from extractors.taxonomy import TaxonomyError, load_taxonomy
-    from warehouse.db import WarehouseError, migrate, opened
-    from warehouse.lock import ingest_lock
-
+@contextmanager
+def _prepared(s: Settings) -> Iterator[Prepared]:
+    """The run's feed list, taxonomy, lock and migration, once, before Prefect starts (flows.prepare)."""
     try:
-        load_feed_list(s.feeds)
-        load_taxonomy(s.taxonomy, s.label_spec)
-        with ingest_lock(s.db), opened(s.db, read_only=False) as conn:
-            migrate(conn, s.view_config())
+        with prepare(s) as run:
+            yield run
     except (FeedListError, TaxonomyError, WarehouseError) as exc:
         raise UserError(str(exc)) from None
 
 
 def _reason(exc: Exception) -> str:
     """A failed run's cause in one line: our own errors speak for themselves, others name their type."""
-    from warehouse.db import WarehouseError
-
     first = (str(exc).strip().splitlines() or [""])[0]
     return first if isinstance(exc, WarehouseError | UserError) else f"{type(exc).__name__}: {first}"
 
@@ -115,24 +127,21 @@ def _reason(exc: Exception) -> str:
 def cmd_ingest(s: Settings, args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise UserError("--limit must be >= 0")
-    _check_ingest_inputs(s)
-    apply_prefect_environment(s)
-    from flows.ingest import ingest
-    from peacewire.prefect_api import prefect_api
+    with _prepared(s) as run:
+        apply_prefect_environment(s)
+        from flows.ingest import ingest  # noqa: PLC0415 (Prefect reads its environment at import: set it first)
 
-    with prefect_api():
-        try:
-            with output.progress_bar(sys.stderr.isatty()):
-                summary = ingest(feeds=str(s.feeds), db=str(s.db), limit=args.limit, force=args.force)
-        except Exception as exc:
-            raise UserError(f"ingest failed: {_reason(exc)}") from None
+        with prefect_api():
+            try:
+                with output.progress_bar(sys.stderr.isatty()):
+                    summary = ingest(limit=args.limit, force=args.force, prepared=run.id)
+            except Exception as exc:
+                raise UserError(f"ingest failed: {_reason(exc)}") from None
     output.print_summary(summary)
     return 0
 
 
 def cmd_query(s: Settings, args: argparse.Namespace) -> int:
-    from warehouse.db import QueryError, WarehouseError, run_query
-
     try:
         columns, rows = run_query(s.db, args.sql)
     except (WarehouseError, QueryError) as exc:
@@ -142,45 +151,39 @@ def cmd_query(s: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_feeds(s: Settings, args: argparse.Namespace) -> int:
-    from warehouse.db import sql
-
     args.sql = sql("feed_health")
     return cmd_query(s, args)
 
 
 def _run_maintenance(s: Settings, name: str) -> dict[str, Any]:
     """Run the reextract or retag flow on the warehouse (after the same checks as an ingest)."""
-    _check_ingest_inputs(s)
-    apply_prefect_environment(s)
-    import importlib
-
-    from peacewire.prefect_api import prefect_api
-
-    flow = getattr(importlib.import_module(f"flows.{name}"), name)
-    with prefect_api():
-        try:
-            with output.progress_bar(sys.stderr.isatty()):
-                return dict(flow(db=str(s.db)))
-        except Exception as exc:
-            raise UserError(f"{name} failed: {_reason(exc)}") from None
+    with _prepared(s) as run:
+        apply_prefect_environment(s)
+        # The flow module imports Prefect, which reads its environment at import: set it first.
+        flow = getattr(importlib.import_module(f"flows.{name}"), name)
+        with prefect_api():
+            try:
+                with output.progress_bar(sys.stderr.isatty()):
+                    return dict(flow(prepared=run.id))
+            except Exception as exc:
+                raise UserError(f"{name} failed: {_reason(exc)}") from None
 
 
-def cmd_reextract(s: Settings, args: argparse.Namespace) -> int:
+def cmd_reextract(s: Settings, _args: argparse.Namespace) -> int:
     tally = _run_maintenance(s, "reextract")
     output.print_rows(["outcome", "entries"], sorted(tally.items()), "table")
     return 0
 
 
-def cmd_retag(s: Settings, args: argparse.Namespace) -> int:
+def cmd_retag(s: Settings, _args: argparse.Namespace) -> int:
     result = _run_maintenance(s, "retag")
     output.print_rows(list(result), [tuple(result.values())], "table")
     return 0
 
 
-def cmd_serve(s: Settings, args: argparse.Namespace) -> int:
+def cmd_serve(s: Settings, _args: argparse.Namespace) -> int:
     apply_prefect_environment(s)
-    from deployments import serve_all
-    from peacewire.prefect_api import prefect_api
+    from deployments import serve_all  # noqa: PLC0415 (it imports Prefect, which reads its environment at import)
 
     with prefect_api():
         serve_all(s)

@@ -25,6 +25,7 @@ import threading
 import time
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+USAGE_ARGS = ("PARENT_PID", "SIGNAL", "--", "PROGRAM")  # python -m peacewire.lifeline's arguments
 # How often a pool worker checks that its parent still runs: a dead parent's workers are gone within this.
 PARENT_POLL_SECONDS = 0.5
 
@@ -57,7 +58,7 @@ def exit_with_parent(parent: int) -> None:
 
 def main(argv: list[str]) -> int:
     """python -m peacewire.lifeline PARENT_PID SIGNAL -- PROGRAM [ARGS...]"""
-    if len(argv) < 4 or argv[2] != "--":
+    if len(argv) < len(USAGE_ARGS) or argv[2] != "--":
         print("usage: python -m peacewire.lifeline PARENT_PID SIGNAL -- PROGRAM [ARGS...]", file=sys.stderr)
         return 2
     parent, sig = int(argv[0]), signal.Signals[argv[1]]

@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from flows import progress
+
 
 def _console() -> Console:
     return Console(width=None if sys.stdout.isatty() else 160)
@@ -60,13 +62,28 @@ def print_summary(d: dict[str, Any]) -> None:
     console = _console()
     feeds = Table("feed", "outlet", "HTTP", "outcome", "seen", "new", "error", title="Feeds")
     for f in d["feeds"]:
-        feeds.add_row(f["feed"], f["outlet"], _cell(f["status"]), f["outcome"], str(f["seen"]),
-                      str(f["new"]), (f["error"] or "")[:70])  # fmt: skip
+        feeds.add_row(
+            f["feed"],
+            f["outlet"],
+            _cell(f["status"]),
+            f["outcome"],
+            str(f["seen"]),
+            str(f["new"]),
+            (f["error"] or "")[:70],
+        )
     console.print(feeds)
-    runs = Table("run", "feeds ok", "feeds failed", "not due", "entries seen", "entries new", "relevant",
-                 title="Run")  # fmt: skip
-    runs.add_row(d["run_id"], str(d["feeds_ok"]), str(d["feeds_failed"]), str(d["feeds_not_due"]),
-                 str(d["entries_seen"]), str(d["entries_new"]), str(d["relevant"]))  # fmt: skip
+    runs = Table(
+        "run", "feeds ok", "feeds failed", "not due", "entries seen", "entries new", "relevant", title="Run"
+    )
+    runs.add_row(
+        d["run_id"],
+        str(d["feeds_ok"]),
+        str(d["feeds_failed"]),
+        str(d["feeds_not_due"]),
+        str(d["entries_seen"]),
+        str(d["entries_new"]),
+        str(d["relevant"]),
+    )
     console.print(runs)
     tally = Table("outcome", "items", title="Outcomes")
     for k, v in d["tally"].items():
@@ -87,13 +104,17 @@ def print_summary(d: dict[str, Any]) -> None:
 @contextmanager
 def progress_bar(enabled: bool) -> Iterator[None]:
     """A progress bar on stderr while the block runs, fed by flows.progress; nothing when not a terminal."""
-    from flows import progress
-
     if not enabled:
         yield
         return
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=Console(stderr=True), transient=False)  # fmt: skip
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    )
     tasks: dict[str, TaskID] = {}
 
     def update(what: str, done: int, total: int | None) -> None:

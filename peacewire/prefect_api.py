@@ -6,6 +6,9 @@ SIGKILL: the server then ran on for good. Here the command starts it itself, fro
 ``peacewire.lifeline`` (the kernel stops it when the command dies, however it dies), on a socket the command
 bound (no port race), waits until it answers, points Prefect at it, and stops it when the block ends after
 the run's events and logs have been sent (see docs/decisions.md).
+
+Prefect is imported inside the functions, never at the top: it reads its PREFECT_* environment at import,
+which the CLI sets (``apply_prefect_environment``) after importing this module.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from http import HTTPStatus
 from pathlib import Path
 
 from peacewire.errors import UserError
@@ -45,19 +49,31 @@ def _listening_socket() -> socket.socket:
 
 
 def _server_command(fd: int) -> list[str]:
-    import prefect
+    import prefect  # noqa: PLC0415 (see the module's docstring: Prefect is imported late)
 
     app_dir = str(Path(prefect.__file__).resolve().parent.parent)
-    uvicorn = [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
-               "prefect.server.api.server:create_app", "--fd", str(fd), "--log-level", "error",
-               "--lifespan", "on"]  # fmt: skip
+    uvicorn = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        app_dir,
+        "--factory",
+        "prefect.server.api.server:create_app",
+        "--fd",
+        str(fd),
+        "--log-level",
+        "error",
+        "--lifespan",
+        "on",
+    ]
     return command(os.getpid(), DEATH_SIGNAL, uvicorn)
 
 
 def _healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/health", timeout=2) as resp:
-            return bool(resp.status == 200)
+            return bool(resp.status == HTTPStatus.OK)
     except OSError:
         return False
 
@@ -68,8 +84,10 @@ def _wait_healthy(proc: subprocess.Popen[bytes], url: str, timeout: float) -> No
         if proc.poll() is not None:
             raise UserError(f"the temporary Prefect API exited at start-up (status {proc.returncode})")
         if time.monotonic() > deadline:
-            raise UserError(f"the temporary Prefect API did not answer within {timeout:.0f} s "
-                            "(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS)")  # fmt: skip
+            raise UserError(
+                f"the temporary Prefect API did not answer within {timeout:.0f} s "
+                "(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS)"
+            )
         time.sleep(0.2)
 
 
@@ -85,8 +103,8 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 def _drain() -> None:
     """Send what the run queued (events: task-run history; logs) before the server goes away."""
-    from prefect.events.worker import EventsWorker
-    from prefect.logging.handlers import APILogWorker
+    from prefect.events.worker import EventsWorker  # noqa: PLC0415 (imported late, see the docstring)
+    from prefect.logging.handlers import APILogWorker  # noqa: PLC0415
 
     for worker in (EventsWorker, APILogWorker):
         with suppress(Exception):  # best effort: a lost log line must not fail a finished run
@@ -103,8 +121,12 @@ def temporary_server(startup_timeout: float) -> Iterator[str]:
     sock = _listening_socket()
     url = f"http://127.0.0.1:{sock.getsockname()[1]}/api"
     try:
-        proc = subprocess.Popen(_server_command(sock.fileno()), pass_fds=(sock.fileno(),),
-                                env={**os.environ, **SERVER_ENV}, stdout=subprocess.DEVNULL)  # fmt: skip
+        proc = subprocess.Popen(
+            _server_command(sock.fileno()),
+            pass_fds=(sock.fileno(),),
+            env={**os.environ, **SERVER_ENV},
+            stdout=subprocess.DEVNULL,
+        )
     finally:
         sock.close()  # the server holds its own copy
     try:
@@ -120,7 +142,7 @@ def temporary_server(startup_timeout: float) -> Iterator[str]:
 @contextmanager
 def prefect_api() -> Iterator[str | None]:
     """Run the block against the configured Prefect API, else against a temporary server (its URL)."""
-    from prefect.settings import (
+    from prefect.settings import (  # noqa: PLC0415 (imported late, see the docstring)
         PREFECT_API_URL,
         PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
         get_current_settings,

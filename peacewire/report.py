@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
@@ -22,10 +22,14 @@ from plotly.offline import get_plotlyjs
 from peacewire.errors import UserError
 from peacewire.settings import Settings
 from warehouse import load as wh
+from warehouse.db import WarehouseError
+from warehouse.records import CoMention, DayCount, Evidence, ProposalDay, Totals, read_records
 
 DEFAULT_DAYS = 30
 EVIDENCE_PER_PROPOSAL = 3
 TOP_STORIES = 15
+HEATMAP_ACTORS = 25  # the actors named most; more rows would not fit a screen
+R = TypeVar("R")
 CSS = """body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:1200px;color:#1d2330;
 padding:0 1rem}
 h1{margin-bottom:.2rem}h2{margin-top:2.5rem;border-bottom:1px solid #dde;padding-bottom:.3rem}
@@ -48,40 +52,65 @@ def _q(db: Path, name: str, period: Period, **extra: Any) -> list[tuple[Any, ...
     return wh.read(db, name, {**period.params(), **extra})
 
 
+def _records(db: Path, name: str, record: type[R], period: Period, **extra: Any) -> list[R]:
+    return read_records(db, name, record, {**period.params(), **extra})
+
+
 def _figure_html(fig: go.Figure, title: str) -> str:
-    fig.update_layout(title=title, template="plotly_white", height=420, margin={"l": 60, "r": 20, "t": 60,
-                      "b": 60}, legend={"font": {"size": 11}})  # fmt: skip
+    fig.update_layout(
+        title=title,
+        template="plotly_white",
+        height=420,
+        margin={"l": 60, "r": 20, "t": 60, "b": 60},
+        legend={"font": {"size": 11}},
+    )
     return str(fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False}))
 
 
-def _stacked(rows: list[tuple[Any, ...]], index: int, title: str) -> str:
-    """Articles per day, one bar segment per value of column `index` (outlet or language)."""
+def _stacked(rows: list[DayCount], by: str, title: str) -> str:
+    """Articles per day, one bar segment per value of the field `by` (outlet or language)."""
     series: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
-        series[str(row[index])][row[0]] += int(row[3])
-    fig = go.Figure([go.Bar(name=name, x=list(days), y=list(days.values())) for name, days in
-                     sorted(series.items(), key=lambda kv: -sum(kv[1].values()))])  # fmt: skip
+        series[str(getattr(row, by))][row.day] += int(row.articles)
+    fig = go.Figure(
+        [
+            go.Bar(name=name, x=list(days), y=list(days.values()))
+            for name, days in sorted(series.items(), key=lambda kv: -sum(kv[1].values()))
+        ]
+    )
     fig.update_layout(barmode="stack", yaxis_title="unique relevant articles")
     return _figure_html(fig, title)
 
 
-def _proposals(rows: list[tuple[Any, ...]]) -> str:
+def _proposals(rows: list[ProposalDay]) -> str:
     series: dict[str, list[tuple[date, int]]] = defaultdict(list)
-    for day, proposal, articles in rows:
-        series[proposal].append((day, int(articles)))
-    fig = go.Figure([go.Scatter(name=p, x=[d for d, _ in pts], y=[n for _, n in pts], mode="lines+markers")
-                     for p, pts in sorted(series.items())])  # fmt: skip
+    for row in rows:
+        series[row.proposal].append((row.day, int(row.articles)))
+    fig = go.Figure(
+        [
+            go.Scatter(name=p, x=[d for d, _ in pts], y=[n for _, n in pts], mode="lines+markers")
+            for p, pts in sorted(series.items())
+        ]
+    )
     fig.update_layout(yaxis_title="articles discussing it")
     return _figure_html(fig, "Proposals over time")
 
 
-def _heatmap(rows: list[tuple[Any, ...]]) -> str:
-    actors = sorted({r[0] for r in rows}, key=lambda a: -sum(r[2] for r in rows if r[0] == a))[:25]
-    proposals = sorted({r[1] for r in rows})
-    cells = {(r[0], r[1]): int(r[2]) for r in rows}
+def _heatmap(rows: list[CoMention]) -> str:
+    actors = sorted({r.actor for r in rows}, key=lambda a: -sum(r.articles for r in rows if r.actor == a))
+    actors = actors[:HEATMAP_ACTORS]
+    proposals = sorted({r.proposal for r in rows})
+    cells = {(r.actor, r.proposal): int(r.articles) for r in rows}
     z = [[cells.get((a, p), 0) for p in proposals] for a in actors]
-    fig = go.Figure(go.Heatmap(z=z, x=proposals, y=actors, colorscale="Blues", hovertemplate=(
-        "%{y} × %{x}: %{z} articles<extra></extra>")))  # fmt: skip
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=proposals,
+            y=actors,
+            colorscale="Blues",
+            hovertemplate=("%{y} × %{x}: %{z} articles<extra></extra>"),
+        )
+    )
     fig.update_layout(height=max(420, 22 * len(actors) + 160), yaxis={"autorange": "reversed", "dtick": 1})
     return _figure_html(fig, "Who is named with which proposal (unique relevant articles)")
 
@@ -102,9 +131,17 @@ def _table(columns: list[str], rows: list[tuple[Any, ...]], empty: str) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _evidence(rows: list[tuple[Any, ...]]) -> str:
-    linked = [(label, f"“{html.escape(ev)}”", f'<a href="{html.escape(url or "")}">{_cell(title)}</a>',
-               _cell(outlet), _cell(day)) for label, ev, title, outlet, url, day, _ in rows]  # fmt: skip
+def _evidence(rows: list[Evidence]) -> str:
+    linked = [
+        (
+            r.label,
+            f"“{html.escape(r.evidence)}”",
+            f'<a href="{html.escape(r.url or "")}">{_cell(r.title)}</a>',
+            _cell(r.outlet),
+            _cell(r.day),
+        )
+        for r in rows
+    ]
     if not linked:
         return '<p class="empty">No proposal was discussed in this range.</p>'
     head = "".join(f"<th>{c}</th>" for c in ("proposal", "evidence", "article", "outlet", "day"))
@@ -112,43 +149,71 @@ def _evidence(rows: list[tuple[Any, ...]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _kpis(totals: tuple[Any, ...]) -> str:
-    names = ("articles stored", "unique", "unique and relevant", "outlets", "languages")
-    return '<div class="kpis">' + "".join(
-        f'<div class="kpi"><b>{int(v or 0):,}</b>{n}</div>' for n, v in zip(names, totals, strict=True)
-    ) + "</div>"  # fmt: skip
+def _kpis(totals: Totals) -> str:
+    figures = {
+        "articles stored": totals.articles,
+        "unique": totals.unique_articles,
+        "unique and relevant": totals.unique_relevant,
+        "outlets": totals.outlets,
+        "languages": totals.languages,
+    }
+    kpis = "".join(f'<div class="kpi"><b>{int(v or 0):,}</b>{n}</div>' for n, v in figures.items())
+    return f'<div class="kpis">{kpis}</div>'
 
 
 def _charts(db: Path, period: Period) -> list[str]:
-    daily = _q(db, "report_daily", period)
+    daily = _records(db, "report_daily", DayCount, period)
     if not daily:
         return ['<p class="empty">No relevant article in this range.</p>']
-    return [_stacked(daily, 1, "Articles per day, by outlet"),
-            _stacked(daily, 2, "Articles per day, by language"),
-            _proposals(_q(db, "report_proposals_daily", period)),
-            _heatmap(_q(db, "report_heatmap", period))]  # fmt: skip
+    return [
+        _stacked(daily, "outlet", "Articles per day, by outlet"),
+        _stacked(daily, "language", "Articles per day, by language"),
+        _proposals(_records(db, "report_proposals_daily", ProposalDay, period)),
+        _heatmap(_records(db, "report_heatmap", CoMention, period)),
+    ]
 
 
 def render(db: Path, period: Period, generated: datetime) -> str:
-    totals = _q(db, "report_totals", period)[0]
-    evidence = _q(db, "report_evidence", period, per_label=EVIDENCE_PER_PROPOSAL)
+    totals = _records(db, "report_totals", Totals, period)[0]
+    evidence = _records(db, "report_evidence", Evidence, period, per_label=EVIDENCE_PER_PROPOSAL)
     stories = _q(db, "report_stories", period, limit=TOP_STORIES)
     feeds = wh.read(db, "report_feed_health")
     parts = [
         f"<h1>peacewire: the US–Russia–Ukraine talks in the news</h1><p class='sub'>{period.start} to "
         f"{period.end} · generated {generated:%Y-%m-%d %H:%M} UTC from {html.escape(db.name)}</p>",
-        _kpis(totals), "<h2>Coverage</h2>", *_charts(db, period),
-        "<h2>What is said about each proposal</h2>", _evidence(evidence),
+        _kpis(totals),
+        "<h2>Coverage</h2>",
+        *_charts(db, period),
+        "<h2>What is said about each proposal</h2>",
+        _evidence(evidence),
         "<h2>Most syndicated stories</h2>",
-        _table(["title", "first published by", "day", "copies", "outlets", "copied by", "longest lag"],
-               stories, "No story was copied in this range."),
+        _table(
+            ["title", "first published by", "day", "copies", "outlets", "copied by", "longest lag"],
+            stories,
+            "No story was copied in this range.",
+        ),
         "<h2>Feed health</h2>",
-        _table(["feed", "outlet", "lang", "status", "last success", "last new entry", "failures in a row",
-                "entries", "duplicate share"], feeds, "No feed has been polled yet."),
-    ]  # fmt: skip
-    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>peacewire report "
-            f"{period.start} – {period.end}</title><style>{CSS}</style>"
-            f"<script>{get_plotlyjs()}</script></head><body>{''.join(parts)}</body></html>")  # fmt: skip
+        _table(
+            [
+                "feed",
+                "outlet",
+                "lang",
+                "status",
+                "last success",
+                "last new entry",
+                "failures in a row",
+                "entries",
+                "duplicate share",
+            ],
+            feeds,
+            "No feed has been polled yet.",
+        ),
+    ]
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>peacewire report "
+        f"{period.start} – {period.end}</title><style>{CSS}</style>"
+        f"<script>{get_plotlyjs()}</script></head><body>{''.join(parts)}</body></html>"
+    )
 
 
 def default_out(db: Path) -> Path:
@@ -181,8 +246,12 @@ EXAMPLES = (
 
 
 def add_parser(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
-    p = sub.add_parser("report", help="write a self-contained HTML report (charts, evidence, syndication)",
-                       epilog=EXAMPLES, formatter_class=fmt)  # fmt: skip
+    p = sub.add_parser(
+        "report",
+        help="write a self-contained HTML report (charts, evidence, syndication)",
+        epilog=EXAMPLES,
+        formatter_class=fmt,
+    )
     p.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: 29 days before --to)")
     p.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (default: today, UTC)")
     p.add_argument("--out", type=Path, help="output file (default: <warehouse>-report.html beside it)")
@@ -207,8 +276,6 @@ def period_of(start: str | None, end: str | None, today: date) -> Period:
 
 
 def cmd_report(s: Settings, args: argparse.Namespace) -> int:
-    from warehouse.db import WarehouseError
-
     period = period_of(args.start, args.end, datetime.now(UTC).date())
     out = args.out or default_out(s.db)
     if not s.db.exists():

@@ -7,13 +7,18 @@ decision (ingest, reextract), so it is not undone by the next run.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from extractors.linking import merge_problem
 from peacewire import output
 from peacewire.errors import UserError
 from peacewire.settings import Settings
+from warehouse import dedup_index
+from warehouse.db import WarehouseError
+from warehouse.records import ArticleRef
 
 EXAMPLES = (
     "examples:\n"
@@ -24,8 +29,12 @@ EXAMPLES = (
 
 
 def add_parser(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
-    p = sub.add_parser("dedup", help="why an article was merged as a copy; split or merge by hand",
-                       epilog=EXAMPLES, formatter_class=fmt)  # fmt: skip
+    p = sub.add_parser(
+        "dedup",
+        help="why an article was merged as a copy; split or merge by hand",
+        epilog=EXAMPLES,
+        formatter_class=fmt,
+    )
     p.add_argument("action", choices=("why", "split", "merge"))
     p.add_argument("article", help="the article: its URL, canonical URL or article_id")
     p.add_argument("original", nargs="?", help="merge: the article it copies")
@@ -34,24 +43,16 @@ def add_parser(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
 
-def _resolve(s: Settings, ref: str) -> tuple[str, str | None, str | None]:
-    from warehouse import load as wh
-
-    found = wh.read(s.db, "read_article_ref", {"ref": ref})
-    if not found:
+def _resolve(s: Settings, ref: str) -> ArticleRef:
+    found = dedup_index.article(s.db, ref)
+    if found is None:
         raise UserError(f"no article {ref!r} in {s.db} (give its URL, canonical URL or article_id)")
-    aid, dup_of, title = found[0]
-    return str(aid), dup_of, title
+    return found
 
 
-def _write(s: Settings, name: str, params: dict[str, Any]) -> None:
-    from warehouse import load as wh
-    from warehouse.db import WarehouseError
-    from warehouse.lock import ingest_lock
-
+def _correct(fix: Callable[[], None]) -> None:
     try:
-        with ingest_lock(s.db):
-            wh.apply(s.db, name, {**params, "at": datetime.now(UTC)})
+        fix()
     except WarehouseError as exc:
         raise UserError(str(exc)) from None
 
@@ -59,32 +60,31 @@ def _write(s: Settings, name: str, params: dict[str, Any]) -> None:
 def cmd_dedup(s: Settings, args: argparse.Namespace) -> int:
     if not s.db.exists():
         raise UserError(f"no warehouse at {s.db}: run `peacewire ingest` first")
-    aid, dup_of, _ = _resolve(s, args.article)
+    ref = _resolve(s, args.article)
+    aid, dup_of = ref.article_id, ref.duplicate_of
     if args.action == "why":
         return _why(s, aid, dup_of, args.format)
     if args.action == "split":
         if dup_of is None:
             raise UserError(f"{aid} is not linked as a copy: nothing to split")
-        _write(s, "override_split", {"id": aid, "note": args.note})
+        _correct(lambda: dedup_index.split(s.db, aid, args.note, datetime.now(UTC)))
         print(f"{aid} is no longer a copy of {dup_of} (kept apart in later runs too)")
         return 0
     if not args.original:
         raise UserError("merge needs two articles: peacewire dedup merge COPY ORIGINAL")
-    other, _, _ = _resolve(s, args.original)
-    if other == aid:
-        raise UserError("an article cannot copy itself")
-    _write(s, "override_merge", {"id": aid, "other": other, "note": args.note})
+    other = _resolve(s, args.original).article_id
+    problem = merge_problem(aid, other)
+    if problem:
+        raise UserError(problem)
+    _correct(lambda: dedup_index.merge(s.db, aid, other, args.note, datetime.now(UTC)))
     print(f"{aid} is now a copy of {other}")
     return 0
 
 
 def _why(s: Settings, aid: str, dup_of: str | None, fmt: str) -> int:
-    from warehouse import load as wh
-
-    rows = wh.read(s.db, "read_dedup_trail", {"id": aid})
+    rows = dedup_index.trail(s.db, aid)
     if fmt == "table":
         state = f"a copy of {dup_of}" if dup_of else "an original (not linked to another article)"
         print(f"{aid} is {state}; {len(rows)} comparison(s) on record:")
-    cols = ["decided_at", "run_id", "candidate_id", "method", "score", "threshold", "decision", "title"]
-    output.print_rows(cols, rows, fmt)
+    output.print_rows(dedup_index.TRAIL_COLUMNS, rows, fmt)
     return 0

@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from extractors.http import Budget, ClientConfig
 from extractors.netpolicy import parse_allow_list
 from extractors.schedule import PAUSE_AFTER
 
@@ -120,10 +121,33 @@ class Settings(BaseSettings):
 
     def view_config(self) -> dict[str, object]:
         """Settings the SQL views read from the warehouse's config table."""
-        return {"relevance_threshold": self.relevance_threshold, "stalled_days": self.stalled_days,
-                "pause_after": PAUSE_AFTER, "alert_drop_ratio": self.alert_drop_ratio,
-                "alert_run_gap_hours": self.alert_run_gap_hours,
-                "alert_feed_failure_ratio": self.alert_feed_failure_ratio}  # fmt: skip
+        return {
+            "relevance_threshold": self.relevance_threshold,
+            "stalled_days": self.stalled_days,
+            "pause_after": PAUSE_AFTER,
+            "alert_drop_ratio": self.alert_drop_ratio,
+            "alert_run_gap_hours": self.alert_run_gap_hours,
+            "alert_feed_failure_ratio": self.alert_feed_failure_ratio,
+        }
+
+    def client_config(self, max_bytes: int, budget: Budget) -> ClientConfig:
+        """The HTTP client's configuration for bodies up to max_bytes (feeds or pages), on a run's budget."""
+        return ClientConfig(
+            self.user_agent,
+            self.http_timeout,
+            self.http_retries,
+            max_bytes,
+            self.fetch_concurrency,
+            self.per_host_concurrency,
+            parse_allow_list(self.allowed_hosts),
+            self.http_total_timeout,
+            self.host_delay,
+            budget,
+        )
+
+    def fetch_budget(self) -> Budget:
+        """One per run: the feeds and every batch of pages draw on it."""
+        return Budget(self.fetch_run_budget, self.fetch_host_budget)
 
     def resolved(self, **overrides: object) -> Settings:
         """A copy with CLI options applied (None means: keep the setting)."""

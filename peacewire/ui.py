@@ -15,20 +15,22 @@ import subprocess
 import sys
 import time
 import urllib.request
+from http import HTTPStatus
 from pathlib import Path
 
 from peacewire.settings import SettingsError, apply_prefect_environment, load_settings
 
 
 def _prefect(*args: str) -> None:
-    subprocess.run([str(Path(sys.executable).with_name("prefect")), *args], check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
+    subprocess.run(
+        [str(Path(sys.executable).with_name("prefect")), *args], check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def _healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/api/health", timeout=2) as resp:
-            return bool(resp.status == 200)
+            return bool(resp.status == HTTPStatus.OK)
     except OSError:
         return False
 
@@ -39,9 +41,20 @@ def start(home: Path, port: int) -> int:
         print(f"a Prefect server already answers on {url}")
         return 0
     log = (home / "server.log").open("ab")
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("prefect")), "server", "start", "--host",
-                             "127.0.0.1", "--port", str(port)], stdout=log, stderr=log,
-                            start_new_session=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("prefect")),
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
     (home / "server.pid").write_text(str(proc.pid))
     deadline = time.monotonic() + 120
     while not _healthy(url):

@@ -11,7 +11,7 @@ from pathlib import Path
 # Prefect keeps its state in a throw-away folder (never ~/.prefect, never across sessions).
 _PREFECT_HOME = tempfile.mkdtemp(prefix="peacewire-prefect-")
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
-os.environ["PREFECT_LOCAL_STORAGE_PATH"] = os.path.join(_PREFECT_HOME, "storage")
+os.environ["PREFECT_LOCAL_STORAGE_PATH"] = str(Path(_PREFECT_HOME) / "storage")
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"
 # The fixture site lives on 127.0.0.1: tests open exactly that range, explicitly.
@@ -23,7 +23,7 @@ import pytest
 
 from extractors.tagging import Matcher
 from extractors.taxonomy import load_taxonomy
-from peacewire.devsite import Site, serve
+from tests.devsite import Site, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from peacewire.devsite import running
+from tests.devsite import running
 
 # Addresses the client must refuse before connecting (they are never contacted: the
 # tests assert the refusal) and a host whose links are only decoded, never fetched.

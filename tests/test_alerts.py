@@ -13,8 +13,9 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest
-from peacewire.devsite import serve, write_feed_list
+from peacewire import alerts
 from tests.conftest import SITE
+from tests.devsite import serve, write_feed_list
 from tests.test_cli import run
 
 pytestmark = pytest.mark.prefect
@@ -108,3 +109,12 @@ def test_status_without_a_warehouse_is_one_line(tmp_path: Path) -> None:
     assert p.returncode == 1 and p.stderr.strip() == (
         f"peacewire: error: no warehouse at {tmp_path / 'none.duckdb'}: run `peacewire ingest` first"
     )
+
+
+def test_nothing_is_posted_without_a_webhook_or_without_conditions(tmp_path: Path) -> None:
+    found = [alerts.Condition("feed_failing", "gone", "Gone Daily: 2 failed polls")]
+    # An unroutable URL: a post would fail and say so; None means nothing was posted.
+    assert alerts.notify("", tmp_path / "w.duckdb", found) is None
+    assert alerts.notify("http://127.0.0.1:9/hook", tmp_path / "w.duckdb", []) is None
+    assert alerts.notify_failure("", tmp_path / "w.duckdb", "run", "boom") is None
+    assert alerts.notify("http://127.0.0.1:9/hook", tmp_path / "w.duckdb", found) is not None

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from peacewire.devsite import serve, write_feed_list
 from peacewire.settings import load_settings
 from tests.conftest import ROOT, SITE
+from tests.devsite import serve, write_feed_list
 from warehouse.db import migrate, opened
 from warehouse.lock import ingest_lock
 

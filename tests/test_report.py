@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from flows.ingest import ingest
-from peacewire.devsite import serve, write_feed_list
 from tests.browser import page_requests, render
 from tests.conftest import SITE
+from tests.devsite import serve, write_feed_list
 from tests.test_cli import run
 
 pytestmark = pytest.mark.prefect

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from peacewire.devsite import serve, write_feed_list
 from peacewire.settings import load_settings
 from tests.conftest import ROOT, SITE
+from tests.devsite import serve, write_feed_list
 from tests.prefect_server import PREFECT, artifacts, call, deployment, run_deployment, server, stop, wait_for
 
 __all__ = ["server"]  # the fixture, imported for pytest

@@ -90,3 +90,13 @@ def test_the_allow_list_takes_ports_and_names_a_bad_one() -> None:
     assert load_settings({"PEACEWIRE_ALLOWED_HOSTS": "127.0.0.1:8080, [::1]:8080"}).allowed_hosts
     with pytest.raises(SettingsError, match=r"PEACEWIRE_ALLOWED_HOSTS: .*not a port .*127\.0\.0\.1:99999"):
         load_settings({"PEACEWIRE_ALLOWED_HOSTS": "127.0.0.1:99999"})
+
+
+def test_the_http_client_and_the_fetch_budget_come_from_the_settings() -> None:
+    env = {"PEACEWIRE_HTTP_RETRIES": "4", "PEACEWIRE_ALLOWED_HOSTS": "127.0.0.1:8080"}
+    s = load_settings({**env, "PEACEWIRE_FETCH_HOST_BUDGET": "30"})
+    budget = s.fetch_budget()
+    config = s.client_config(1000, budget)
+    assert (config.retries, config.max_bytes, config.budget) == (4, 1000, budget)
+    assert (config.user_agent, config.per_host, config.host_delay) == (s.user_agent, 2, s.host_delay)
+    assert config.allow.entries and (budget.run_seconds, budget.host_seconds) == (1200.0, 30.0)

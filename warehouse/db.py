@@ -41,6 +41,7 @@ def _first_line(exc: BaseException) -> str:
 
 # Bytes 8-11 of every DuckDB database file.
 DUCKDB_MAGIC = b"DUCK"
+SHOWN_TABLES = 3  # tables named when a file is not a peacewire warehouse
 
 
 def _not_duckdb(path: Path) -> str | None:
@@ -72,13 +73,19 @@ def _explain(path: Path, exc: duckdb.Error) -> str:
 MEMORY_LIMIT = "512MB"
 # Every connection: the pipeline needs only the extensions built into the wheel (json, parquet, icu), and a
 # warehouse must never make DuckDB download code (opening a SQLite file as a warehouse did: sqlite_scanner).
-CONFIG: dict[str, str | bool] = {"memory_limit": MEMORY_LIMIT, "autoinstall_known_extensions": False,
-                                 "autoload_known_extensions": False}  # fmt: skip
+CONFIG: dict[str, str | bool] = {
+    "memory_limit": MEMORY_LIMIT,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
 # Read-only connections run analysts' SQL (`peacewire query`, `feeds`, `status`, `report`): they reach the
 # warehouse and nothing else. No files (read_csv, glob, COPY ... TO, EXPORT, ATTACH), no extensions (INSTALL,
 # LOAD), and the configuration locked so that no SET turns either back on. Sorts still spill to <db>.tmp.
-READ_ONLY_CONFIG: dict[str, str | bool] = {**CONFIG, "enable_external_access": False,
-                                           "lock_configuration": True}  # fmt: skip
+READ_ONLY_CONFIG: dict[str, str | bool] = {
+    **CONFIG,
+    "enable_external_access": False,
+    "lock_configuration": True,
+}
 
 
 def connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -177,17 +184,22 @@ def check_ours(conn: duckdb.DuckDBPyConnection) -> None:
         return
     path = where[0] if where else "the warehouse"
     if "schema_migrations" not in tables:
-        shown = ", ".join(tables[:3]) + (", ..." if len(tables) > 3 else "")
-        raise WarehouseError(f"{path} has tables ({shown}) but no schema_migrations: not a peacewire "
-                             "warehouse, left untouched")  # fmt: skip
+        shown = ", ".join(tables[:SHOWN_TABLES]) + (", ..." if len(tables) > SHOWN_TABLES else "")
+        raise WarehouseError(
+            f"{path} has tables ({shown}) but no schema_migrations: not a peacewire warehouse, left untouched"
+        )
     ours = {version: name for version, name, _ in migrations()}
     for version, name in conn.execute(sql("schema_migrations_recorded")).fetchall():
         if version not in ours:
-            raise WarehouseError(f"{path} records migration {version} {name!r}, unknown to this peacewire "
-                                 "(made by a newer one?): left untouched")  # fmt: skip
+            raise WarehouseError(
+                f"{path} records migration {version} {name!r}, unknown to this peacewire "
+                "(made by a newer one?): left untouched"
+            )
         if ours[version] != name:
-            raise WarehouseError(f"{path} records migration {version} as {name!r}, peacewire's is "
-                                 f"{ours[version]!r}: not a peacewire warehouse, left untouched")  # fmt: skip
+            raise WarehouseError(
+                f"{path} records migration {version} as {name!r}, peacewire's is "
+                f"{ours[version]!r}: not a peacewire warehouse, left untouched"
+            )
 
 
 def _migrate(conn: duckdb.DuckDBPyConnection, config: dict[str, Any]) -> list[str]:

@@ -22,28 +22,51 @@ from warehouse.db import WarehouseError, opened, sql
 Columns = Mapping[str, Sequence[Any]]
 # Load order matters only for readability; everything is one transaction.
 TABLES = (
-    "retagged", "replaced", "feeds", "raw_pages", "lsh_index", "articles", "duplicates", "relinks",
-    "dedup_decisions", "labels", "entries", "entries_seen", "entry_outcomes", "feed_state", "feed_fetches",
+    "retagged",
+    "replaced",
+    "feeds",
+    "raw_pages",
+    "lsh_index",
+    "articles",
+    "duplicates",
+    "relinks",
+    "dedup_decisions",
+    "labels",
+    "entries",
+    "entries_seen",
+    "entry_outcomes",
+    "feed_state",
+    "feed_fetches",
     "runs",
-)  # fmt: skip
+)
 SCHEMAS: dict[str, dict[str, pa.DataType]] = {
-    "articles": {"authors": pa.list_(pa.string()), "minhash": pa.binary(),
-                 "proposals": pa.list_(pa.string()), "actors": pa.list_(pa.string()),
-                 "duplicate_of": pa.string(), "updated_at": pa.timestamp("us", tz="UTC"),
-                 "date_flag": pa.string(), "canonical_key": pa.string(),
-                 "published_at": pa.timestamp("us", tz="UTC"), "relevance": pa.float64()},
+    "articles": {
+        "authors": pa.list_(pa.string()),
+        "minhash": pa.binary(),
+        "proposals": pa.list_(pa.string()),
+        "actors": pa.list_(pa.string()),
+        "duplicate_of": pa.string(),
+        "updated_at": pa.timestamp("us", tz="UTC"),
+        "date_flag": pa.string(),
+        "canonical_key": pa.string(),
+        "published_at": pa.timestamp("us", tz="UTC"),
+        "relevance": pa.float64(),
+    },
     "raw_pages": {"body_zlib": pa.binary()},
     "lsh_index": {"key": pa.int32()},
     "dedup_decisions": {"score": pa.float64(), "threshold": pa.float64()},
     "duplicates": {"similarity": pa.float64()},
     "relinks": {"similarity": pa.float64()},
-    "retagged": {"proposals": pa.list_(pa.string()), "actors": pa.list_(pa.string()),
-                 "relevance": pa.float64()},
+    "retagged": {
+        "proposals": pa.list_(pa.string()),
+        "actors": pa.list_(pa.string()),
+        "relevance": pa.float64(),
+    },
     "probe": {"entry_key": pa.string(), "guid_key": pa.string(), "alias_key": pa.string()},
     "probe_keys": {"key": pa.int32()},
     "probe_hashes": {"text_hash": pa.string()},
     "probe_urls": {"url_key": pa.string()},
-}  # fmt: skip
+}
 
 
 def _rows(columns: Columns) -> int:
@@ -83,8 +106,10 @@ def write_failure(exc: Exception) -> str | None:
     found = WRITE_FAILED.search(str(exc)) if isinstance(exc, duckdb.Error) else None
     if found is None:
         return None
-    return (f"cannot write to {found['path']}: {found['cause'].strip()} (the batch was rolled back; "
-            "everything committed before it is kept: free space and run again)")  # fmt: skip
+    return (
+        f"cannot write to {found['path']}: {found['cause'].strip()} (the batch was rolled back; "
+        "everything committed before it is kept: free space and run again)"
+    )
 
 
 Work = Callable[[duckdb.DuckDBPyConnection], None]
@@ -131,7 +156,7 @@ def load(db: Path, batch: Mapping[str, Columns]) -> dict[str, int]:
 
 
 @contextmanager
-def _probed(db: Path, probes: Mapping[str, Columns] | None) -> Iterator[duckdb.DuckDBPyConnection]:
+def probed(db: Path, probes: Mapping[str, Columns] | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection with the probe tables registered under their names."""
     with opened(db, read_only=True) as conn:
         for name, columns in (probes or {}).items():
@@ -139,12 +164,13 @@ def _probed(db: Path, probes: Mapping[str, Columns] | None) -> Iterator[duckdb.D
         yield conn
 
 
-def read(db: Path, query: str, params: Mapping[str, Any] | None = None,
-         probes: Mapping[str, Columns] | None = None) -> list[tuple[Any, ...]]:  # fmt: skip
+def read(
+    db: Path, query: str, params: Mapping[str, Any] | None = None, probes: Mapping[str, Columns] | None = None
+) -> list[tuple[Any, ...]]:
     """Run a named read query read-only (no rows from a warehouse that does not exist yet)."""
     if not db.exists():
         return []
-    with _probed(db, probes) as conn:
+    with probed(db, probes) as conn:
         return conn.execute(sql(query), dict(params or {})).fetchall()
 
 
@@ -152,7 +178,7 @@ def read_arrow(db: Path, query: str, probes: Mapping[str, Columns]) -> pa.Table 
     """A named read query's result as an Arrow table (large results, converted column-wise)."""
     if not db.exists():
         return None
-    with _probed(db, probes) as conn:
+    with probed(db, probes) as conn:
         return conn.sql(sql(query)).to_arrow_table()
 
 

@@ -2,7 +2,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from extractors.dedup import BAND_SHIFT, BANDS, PERMUTATIONS, band_keys, fingerprint, normalize, text_hash
+from extractors.dedup import (
+    BAND_SHIFT,
+    BANDS,
+    PERMUTATIONS,
+    band_keys,
+    containment,
+    fingerprint,
+    jaccard,
+    normalize,
+    text_hash,
+)
+from tests.conftest import CORPUS
 
 
 def test_normalisation_unifies_case_quotes_dashes_space() -> None:
@@ -21,3 +32,9 @@ def test_equal_rows_in_different_bands_give_different_keys() -> None:
 def test_empty_text_has_a_fingerprint_that_matches_nothing_by_chance() -> None:
     fp = fingerprint("")
     assert fp.shingles == 0 and fp.signature.dtype == np.uint32
+    # Against real texts: no signature value in common, no shared LSH key, no containment.
+    for path in sorted(CORPUS.glob("*.txt")):
+        other = fingerprint(path.read_text(encoding="utf-8"))
+        assert jaccard(fp, other) == 0.0 and not set(fp.keys) & set(other.keys)
+        assert containment(fp, other, jaccard(fp, other)) == 0.0 == containment(other, fp, 0.0)
+    assert fingerprint("   \n\t ") == fp  # blank is empty: the same fingerprint, not a random one

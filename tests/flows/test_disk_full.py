@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from peacewire.devsite import serve, write_feed_list
 from tests.conftest import SITE
+from tests.devsite import serve, write_feed_list
 from tests.mounts import resize, tmpfs
 from tests.test_cli import run
 

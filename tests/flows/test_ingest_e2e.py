@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest
-from peacewire.devsite import write_feed_list
 from tests.conftest import FIXTURES
+from tests.devsite import write_feed_list
 
 pytestmark = pytest.mark.prefect
 
@@ -28,7 +28,7 @@ TABLES = ("articles", "labels", "duplicates", "lsh_index", "raw_pages", "entries
 
 
 def slug(url: str) -> str:
-    return url.rsplit("/", 1)[1].split(".")[0]
+    return url.rsplit("/", 1)[1].split(".", maxsplit=1)[0]
 
 
 def q(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -38,8 +38,8 @@ def q(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
 
 @pytest.fixture(scope="module")
 def runs(prefect_api: None, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from peacewire.devsite import serve
     from tests.conftest import SITE
+    from tests.devsite import serve
 
     tmp = tmp_path_factory.mktemp("e2e")
     db = tmp / "w.duckdb"

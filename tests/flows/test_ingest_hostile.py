@@ -12,8 +12,8 @@ import pytest
 
 from flows.ingest import ingest
 from peacewire import alerts
-from peacewire.devsite import serve, write_feed_list
 from tests.conftest import SITE
+from tests.devsite import serve, write_feed_list
 from tests.faultsite import closed_port
 
 pytestmark = pytest.mark.prefect

@@ -9,10 +9,13 @@ from pathlib import Path
 
 import duckdb
 
-from flows import rows, stages, work
-from flows.model import Item, Page, Processed
+from extractors import linking
+from extractors.linking import Rules
+from extractors.model import Item, Page, Processed
+from flows import work
 from peacewire.settings import load_settings
 from tests.conftest import SITE, TAXONOMY
+from warehouse import dedup_index, rows
 from warehouse import load as wh
 from warehouse.db import migrate, opened
 
@@ -29,7 +32,8 @@ def article(key: str, day: int, extra: bytes = b"") -> Processed:
 
 
 def ingest(db: Path, docs: list[Processed], run_id: str) -> None:
-    decided = stages.dedup(db, docs, 0.35, 0.8)
+    stored = dedup_index.lookup(db, docs)
+    decided = linking.decide_batch(docs, stored.candidates, Rules(0.35, 0.8, stored.overrides))
     wh.load(db, rows.batch_tables(decided, run_id, datetime.now(UTC)))
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
-from flows.model import OUTCOMES, RunSummary
+from extractors.model import RunSummary
+from extractors.outcome import FINAL, FeedOutcome
 
 MAX_LINKS = 50  # links to flagged pages in one artifact
 
@@ -23,7 +24,7 @@ def summary_dict(s: RunSummary) -> dict[str, Any]:
         "feeds_not_due": s.feeds_skipped,
         "entries_seen": s.entries_seen,
         "entries_new": s.entries_new,
-        "tally": {k: s.tally[k] for k in OUTCOMES if s.tally.get(k)},
+        "tally": {k.value: s.tally[k] for k in FINAL if s.tally.get(k)},
         "flags": dict(s.flags),
         "relevant": s.relevant,
         "labels": dict(s.labels.most_common()),
@@ -35,7 +36,7 @@ def summary_dict(s: RunSummary) -> dict[str, Any]:
                 "feed": f.feed_id,
                 "outlet": f.outlet,
                 "status": f.status,
-                "outcome": f.outcome,
+                "outcome": f.outcome.value,
                 "seen": f.entries_seen,
                 "new": f.entries_new,
                 "error": f.error,
@@ -48,7 +49,7 @@ def summary_dict(s: RunSummary) -> dict[str, Any]:
 def _markdown(d: dict[str, Any]) -> str:
     tally = ", ".join(f"{k}: {v}" for k, v in d["tally"].items()) or "nothing new"
     top = ", ".join(f"{k} ({v})" for k, v in list(d["labels"].items())[:10]) or "none"
-    failing = [f for f in d["feeds"] if f["outcome"] in ("fetch_error", "not_a_feed", "too_large")]
+    failing = [f for f in d["feeds"] if FeedOutcome(f["outcome"]).failed]
     flags = ", ".join(f"{k}: {v}" for k, v in d["flags"].items()) or "none"
     lines = [
         f"# peacewire run {d['run_id']}",
@@ -78,8 +79,12 @@ def publish_artifacts(s: RunSummary) -> None:
     tally = [{"outcome": k, "items": v} for k, v in d["tally"].items()]
     create_table_artifact(key="outcomes", table=tally, description="What every item of the run became")
     if d["report"]:
-        create_link_artifact(key="report", link=Path(d["report"]).resolve().as_uri(), link_text="HTML report",
-                             description="The report of the last 30 days, rewritten by each run")  # fmt: skip
+        create_link_artifact(
+            key="report",
+            link=Path(d["report"]).resolve().as_uri(),
+            link_text="HTML report",
+            description="The report of the last 30 days, rewritten by each run",
+        )
     labels = [{"label": k, "articles": v} for k, v in d["labels"].items()]
     create_table_artifact(
         key="new-articles-per-label", table=labels, description="This run's articles per label"

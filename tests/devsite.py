@@ -18,9 +18,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-TYPES = {".xml": "application/rss+xml; charset=utf-8", ".atom": "application/atom+xml; charset=utf-8",
-         ".rss": "application/rss+xml; charset=utf-8", ".html": "text/html; charset=utf-8",
-         ".txt": "text/plain; charset=utf-8"}  # fmt: skip
+TYPES = {
+    ".xml": "application/rss+xml; charset=utf-8",
+    ".atom": "application/atom+xml; charset=utf-8",
+    ".rss": "application/rss+xml; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
 FEED_SUFFIXES = (".xml", ".atom", ".rss")
 LAST_MODIFIED = "Sun, 01 Mar 2026 08:00:00 GMT"
 
@@ -99,7 +103,9 @@ def serve(root: Path, port: int = 0) -> Iterator[Site]:
 
 def write_feed_list(site: Site, path: Path, feeds: list[tuple[str, str, str, str]]) -> Path:
     """A feeds file naming this site's feeds: (id, path, outlet, language) each."""
-    blocks = [f'[[feeds]]\nid = "{i}"\nurl = "{site.url(p)}"\noutlet = "{o}"\nlanguage = "{lang}"\n'
-              for i, p, o, lang in feeds]  # fmt: skip
+    blocks = [
+        f'[[feeds]]\nid = "{i}"\nurl = "{site.url(p)}"\noutlet = "{o}"\nlanguage = "{lang}"\n'
+        for i, p, o, lang in feeds
+    ]
     path.write_text("\n".join(blocks), encoding="utf-8")
     return path

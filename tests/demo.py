@@ -12,12 +12,16 @@ import sys
 from pathlib import Path
 
 from peacewire import output
-from peacewire.devsite import serve, write_feed_list
+from peacewire.prefect_api import prefect_api
 from peacewire.settings import PROJECT_ROOT, apply_prefect_environment, load_settings
+from tests.devsite import serve, write_feed_list
+from warehouse.db import opened
 
 SITE = PROJECT_ROOT / "tests" / "fixtures" / "site"
-FEEDS = [("frontline", "/feed-a.xml", "Frontline Review", "en"),
-         ("dailywire", "/feed-b.atom", "Daily Wire Service", "en")]  # fmt: skip
+FEEDS = [
+    ("frontline", "/feed-a.xml", "Frontline Review", "en"),
+    ("dailywire", "/feed-b.atom", "Daily Wire Service", "en"),
+]
 QUERIES = {
     "Every stored article (copies included)": """
         SELECT coalesce(outlet, 'seed corpus') AS outlet, left(title, 60) AS title, language,
@@ -47,7 +51,6 @@ def main() -> int:
         stale.unlink(missing_ok=True)
     apply_prefect_environment(settings)
     from flows.ingest import ingest
-    from peacewire.prefect_api import prefect_api
 
     with serve(SITE) as site, prefect_api():
         # The demo site is on 127.0.0.1, which feed links may not reach by default: allow its port only.
@@ -61,8 +64,6 @@ def main() -> int:
 
 
 def show_queries(db: Path) -> None:
-    from warehouse.db import opened
-
     with opened(db, read_only=True) as conn:
         for title, sql in QUERIES.items():
             cur = conn.execute(sql)
