@@ -43,6 +43,7 @@ KINDS = ("copy", "translation", "rewrite", "update", "same_event", "unrelated")
 SAME_ITEM = frozenset({"copy", "translation", "rewrite", "update"})
 BUCKETS = 1 << 18  # document-frequency buckets of TermStats (1 MiB of int32, whatever the warehouse's size)
 IDF_MEMO = 1 << 20  # terms whose IDF is remembered between two add() calls
+MAX_KEY_DF = 1000  # a key's list never holds more articles than this, however large the warehouse
 PROPER_PREFIX = 5
 STEM_PREFIX = 6
 STEM_MIN = 4
@@ -87,9 +88,10 @@ class Rules:
     near: float = 0.35  # copy: estimated Jaccard (today's near-duplicate bar)
     contain: float = 0.8  # copy: containment of the shorter text
     rewrite_share: float = 0.30  # aligned stem weight / the shorter text's stem weight
-    rewrite_mass: float = 60.0  # aligned stem weight (IDF units)
+    rewrite_mass: float = 100.0  # aligned stem weight (IDF units)
     translation_jaccard: float = 0.30  # weighted Jaccard of the anchor sets
-    translation_mass: float = 8.0  # shared anchor weight (IDF units)
+    translation_mass: float = 6.0  # shared anchor weight (IDF units)
+    translation_order: float = 0.6  # anchors aligned in order / the shorter text's anchor weight
     event_jaccard: float = 0.08  # anchors shared like two reports of one event
     window_days: float = 3.0  # published further apart than this: never the same item or event
 
@@ -192,20 +194,25 @@ def _key(term: str) -> int:
     return h - (1 << 32) if h >= 1 << 31 else h
 
 
-def index_keys(sig: Signature, stats: TermStats, anchors_n: int = 8, stems_n: int = 8,
-               max_share: float = 0.05) -> tuple[int, ...]:  # fmt: skip
-    """Signed 32-bit keys of the article's rarest anchors (any language) and stems (its own language).
+def index_keys(sig: Signature, stats: TermStats, singles: int = 8, paired: int = 5,
+               max_df: int | None = None) -> tuple[int, ...]:  # fmt: skip
+    """Signed 32-bit keys for the index table: the article's rarest anchors (any language) and stems
+    (its own language), each in at most ``max_df`` documents (default: 5 % of the warehouse, at most
+    MAX_KEY_DF), and every pair of its ``paired`` rarest anchors whatever their frequency ("Dmitriev"
+    and "28-point plan" are both common in coverage of the talks; together they are not).
 
-    Terms in more than ``max_share`` of the warehouse's documents are never keys, so a key's list
-    stays short and a lookup is a one-column join, as for the LSH bands.
+    Every key's list stays short, so a lookup is a one-column join, as for the LSH bands of
+    extractors.dedup. Candidates are the articles sharing a key.
     """
-    cap = max_share * max(stats.docs, 1)
+    cap = max_df if max_df is not None else max(2, min(MAX_KEY_DF, stats.docs // 20))
 
-    def rarest(terms: Iterable[str], n: int) -> list[str]:
-        ranked = sorted({t for t in terms if stats.df[stats.bucket(t)] <= cap}, key=lambda t: (-stats.idf(t), t))
-        return ranked[:n]
+    def rarest(terms: Iterable[str], n: int, capped: bool = True) -> list[str]:
+        kept = {t for t in terms if not capped or stats.df[stats.bucket(t)] <= cap}
+        return sorted(kept, key=lambda t: (-stats.idf(t), t))[:n]
 
-    chosen = rarest(sig.anchors, anchors_n) + rarest((_stem_term(sig.language, s) for s in sig.stems), stems_n)
+    top = sorted(rarest(sig.anchors, paired, capped=False))
+    chosen = [f"{x}|{y}" for i, x in enumerate(top) for y in top[i + 1 :]]
+    chosen += rarest(sig.anchors, singles) + rarest((_stem_term(sig.language, s) for s in sig.stems), singles)
     return tuple(sorted({_key(t) for t in chosen}))
 
 
@@ -284,7 +291,9 @@ def _copy(a: Signature, b: Signature, rules: Rules) -> Relation | None:
         return Relation("copy", round(j, 4), rules.near, {"jaccard": round(j, 4)})
     share = containment(a.fingerprint, b.fingerprint, j)
     if share >= rules.contain:
-        return Relation("copy", round(share, 4), rules.contain, {"jaccard": round(j, 4), "containment": share})
+        return Relation(
+            "copy", round(share, 4), rules.contain, {"jaccard": round(j, 4), "containment": share}
+        )
     return None
 
 
@@ -294,7 +303,8 @@ def _version(a: Signature, b: Signature, s: dict[str, float], rules: Rules) -> R
             kind = "update" if a.host is not None and a.host == b.host else "rewrite"
             return Relation(kind, s["stem_share"], rules.rewrite_share, s)
         return None
-    if s["anchor_shared"] >= rules.translation_mass and s["anchor_jaccard"] >= rules.translation_jaccard:
+    if (s["anchor_shared"] >= rules.translation_mass and s["anchor_jaccard"] >= rules.translation_jaccard
+            and s["anchor_order"] >= rules.translation_order):  # fmt: skip
         return Relation("translation", s["anchor_jaccard"], rules.translation_jaccard, s)
     return None
 
