@@ -33,7 +33,18 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from extractors.dedup import fingerprint
-from extractors.stories import SAME_ITEM, Relation, Rules, Signature, TermStats, index_keys, relate, signature
+from extractors.stories import (
+    SAME_ITEM,
+    Relation,
+    Rules,
+    Signature,
+    TermStats,
+    clear_lemma_cache,
+    index_keys,
+    margin,
+    relate,
+    signature,
+)
 from extractors.tagging import Matcher
 from extractors.taxonomy import load_taxonomy
 from peacewire.settings import PROJECT_ROOT, load_settings
@@ -84,6 +95,18 @@ def load(split: str, corpus: Path = CORPUS) -> tuple[list[Doc], dict[str, str], 
     return members, kinds, background
 
 
+def load_versions(split: str, corpus: Path = CORPUS) -> set[frozenset[str]]:
+    """Pairs of background texts (or a story member and a background text) that are versions of one
+    item, read by hand (bench/corpus/background_versions.json; dev only)."""
+    path = corpus / "background_versions.json"
+    if not path.exists():
+        return set()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data["split"] != split:
+        return set()
+    return {frozenset(p) for v in data["sets"] for p in itertools.combinations(v["urls"], 2)}
+
+
 def expected(a: Doc, b: Doc, kinds: dict[str, str]) -> str:
     """The relation a pair should get: same_event inside an event file, unrelated across files."""
     if a.file != b.file:
@@ -98,9 +121,9 @@ def expected(a: Doc, b: Doc, kinds: dict[str, str]) -> str:
     return "update" if "update" in rels else "rewrite"
 
 
-def sign(docs: list[Doc], matcher: Matcher) -> dict[str, Signature]:
+def sign(docs: list[Doc], matcher: Matcher, lemmas: bool = False) -> dict[str, Signature]:
     return {d.url: signature(d.text, d.language, matcher.hits(d.text), fingerprint=fingerprint(d.text),
-                             published=d.published, host=urlsplit(d.url).hostname)
+                             published=d.published, host=urlsplit(d.url).hostname, lemmas=lemmas)
             for d in docs}  # fmt: skip
 
 
@@ -115,7 +138,9 @@ class Scores:
     right_kind: Counter[str]  # expected kind -> decided that kind
     by_lang: dict[str, Counter[str]]  # language pair -> n / found (same-item pairs), events / merged
     background_pairs: int = 0
-    background_fp: int = 0
+    background_fp: int = 0  # same-item decisions on background pairs not known to be versions
+    versions: int = 0  # background pairs known to be versions of one item (dev only)
+    versions_found: int = 0
 
     def precision(self) -> float:
         tp = sum(self.found[k] for k in ("copy", "translation", "rewrite", "update"))
@@ -156,11 +181,16 @@ def background_pairs(members: list[Doc], background: list[Doc]) -> Iterator[tupl
 
 
 def score_background(s: Scores, members: list[Doc], background: list[Doc], sigs: dict[str, Signature],
-                     stats: TermStats, decide: Decide, show: bool) -> list[str]:  # fmt: skip
+                     stats: TermStats, decide: Decide, show: bool,
+                     versions: set[frozenset[str]]) -> list[str]:  # fmt: skip
     shown = []
     for a, b in background_pairs(members, background):
-        s.background_pairs += 1
         got = decide(sigs[a.url], sigs[b.url], stats)
+        if frozenset((a.url, b.url)) in versions:
+            s.versions += 1
+            s.versions_found += got.same_item
+            continue
+        s.background_pairs += 1
         if got.same_item:
             s.background_fp += 1
             if show:
@@ -202,24 +232,35 @@ def candidate_recall(members: list[Doc], kinds: dict[str, str], background: list
     return out
 
 
-def cost(docs: list[Doc], matcher: Matcher, repeat: int = 3) -> dict[str, float]:
+def cost(docs: list[Doc], matcher: Matcher, repeat: int = 3, lemmas: bool = False) -> dict[str, float]:
     """ms per article: the story stage alone (hits and fingerprint given, as the ingest has them),
-    and with the Matcher's hits and the copy fingerprint included."""
+    and with the Matcher's hits and the copy fingerprint included. With lemmas, simplemma's
+    dictionaries are loaded before (once per process) and its word cache is cleared before each
+    pass, so a pass pays for every lemma."""
     pre = [(d, matcher.hits(d.text), fingerprint(d.text)) for d in docs]
     best_stage = best_all = float("inf")
     for _ in range(repeat):
+        _clear_lemma_cache(lemmas)
         t = time.perf_counter()
         for d, hits, fp in pre:
-            signature(d.text, d.language, hits, fingerprint=fp)
+            signature(d.text, d.language, hits, fingerprint=fp, lemmas=lemmas)
         best_stage = min(best_stage, time.perf_counter() - t)
+        _clear_lemma_cache(lemmas)
         t = time.perf_counter()
         for d in docs:
-            signature(d.text, d.language, matcher.hits(d.text), fingerprint=fingerprint(d.text))
+            signature(
+                d.text, d.language, matcher.hits(d.text), fingerprint=fingerprint(d.text), lemmas=lemmas
+            )
         best_all = min(best_all, time.perf_counter() - t)
     return {
         "stage_ms": 1000 * best_stage / len(docs),
         "with_hits_and_fingerprint_ms": 1000 * best_all / len(docs),
     }
+
+
+def _clear_lemma_cache(lemmas: bool) -> None:
+    if lemmas:
+        clear_lemma_cache()
 
 
 def relate_cost(sigs: list[Signature], stats: TermStats, decide: Decide, pairs: int = 3000) -> float:
@@ -276,10 +317,11 @@ def _learned() -> Decide:
     members, kinds, bg = load("dev")
     sigs = sign(members + bg, matcher)
     stats = TermStats.of(sigs.values())
+    v1 = Rules.v1()
     data: dict[bool, tuple[list[list[float]], list[float]]] = {True: ([], []), False: ([], [])}
     for a, b in itertools.combinations(members, 2):
         want = expected(a, b, kinds)
-        s = relate(sigs[a.url], sigs[b.url], stats).signals
+        s = relate(sigs[a.url], sigs[b.url], stats, v1).signals
         if "anchor_jaccard" not in s or (want == "unrelated" and s["anchor_jaccard"] < 0.05):
             continue
         same = a.language == b.language
@@ -292,7 +334,7 @@ def _learned() -> Decide:
         models[same] = (w, _best_threshold(np.c_[np.ones(len(x)), x] @ w, y))
 
     def decide(a: Signature, b: Signature, st: TermStats) -> Relation:
-        got = relate(a, b, st)
+        got = relate(a, b, st, v1)
         if got.kind == "copy" or "anchor_jaccard" not in got.signals:
             return got
         same = a.language == b.language
@@ -300,18 +342,93 @@ def _learned() -> Decide:
         z = float(w[0] + np.dot(w[1:], _features(got.signals, same)))
         if z >= t:
             return Relation("rewrite" if same else "translation", z, t, got.signals)
-        kind = "same_event" if got.signals["anchor_jaccard"] >= Rules().event_jaccard else "unrelated"
+        kind = "same_event" if got.signals["anchor_jaccard"] >= v1.event_jaccard else "unrelated"
         return Relation(kind, z, t, got.signals)
 
     return decide
 
 
-METHODS: dict[str, Callable[[], Decide]] = {
-    "copies-only": lambda: _copies_only,
-    "anchors-only": lambda: _rules_decide(replace(Rules(), rewrite_mass=float("inf"))),
-    "stories-v1": lambda: _rules_decide(Rules()),
-    "learned": _learned,
+@dataclass(frozen=True)
+class Method:
+    """A way to decide pairs: a rule set of extractors.stories (or a custom decide) and the signature."""
+
+    rules: Rules | None = None
+    decide: Callable[[], Decide] | None = None
+    lemmas: bool = False  # stems from simplemma lemmas in uk, ru, pl, de
+
+    def make(self) -> Decide:
+        if self.decide is not None:
+            return self.decide()
+        return _rules_decide(self.rules or Rules())
+
+
+V1 = Rules.v1()
+QUOTES = replace(V1, prose=True)
+METHODS: dict[str, Method] = {
+    "copies-only": Method(decide=lambda: _copies_only),
+    "anchors-only": Method(replace(V1, rewrite_mass=float("inf"))),
+    "stories-v1": Method(V1),
+    "learned": Method(decide=_learned),
+    # Issue 15, second round: each at the precision-first operating point of the dev sweep (--sweep).
+    "v1-p97": Method(replace(V1, same_margin=1.743, cross_margin=1.023)),
+    "quotes-p97": Method(replace(QUOTES, same_margin=1.293, cross_margin=0.996)),
+    "quotes-plain-p97": Method(replace(QUOTES, plain=True, same_margin=0.842, cross_margin=0.996)),
+    "sources-p97": Method(replace(QUOTES, source_boost=1.4, same_margin=1.257, cross_margin=1.111)),
+    "lemmas-p97": Method(replace(V1, same_margin=1.614, cross_margin=1.019), lemmas=True),
+    "lead-p97": Method(replace(QUOTES, lead=True, same_margin=1.195, cross_margin=0.996)),
 }
+SHIPPED = "sources-p97"  # = Rules(): what relate() decides by default
+
+
+def _margins(pairs: Iterator[tuple[Doc, Doc]], sigs: dict[str, Signature], stats: TermStats,
+             rules: Rules) -> Iterator[tuple[bool, float]]:  # fmt: skip
+    """(same language, margin) of each pair under ``rules`` whatever its bars: inf for a copy, -inf
+    outside the publication window."""
+    probe = replace(rules, same_margin=math.inf, cross_margin=math.inf)
+    for a, b in pairs:
+        got = relate(sigs[a.url], sigs[b.url], stats, probe)
+        same = a.language == b.language
+        if got.kind == "copy":
+            yield same, math.inf
+        elif got.signals.get("days_apart", 0.0) > rules.window_days:
+            yield same, -math.inf
+        else:
+            yield same, margin(got.signals, same, rules)
+
+
+def _cut(values: np.ndarray, edge: float) -> float:
+    """Half-way between the lowest accepted margin and the highest one below it."""
+    below = values[values < edge]
+    return float((edge + below.max()) / 2) if len(below) and np.isfinite(edge) else edge
+
+
+def sweep(members: list[Doc], kinds: dict[str, str], bg: list[Doc], sigs: dict[str, Signature],
+          stats: TermStats, rules: Rules, versions: set[frozenset[str]],
+          target: float = 0.97) -> dict[str, float]:  # fmt: skip
+    """The precision-first operating point on this split: the margins (same language, across languages)
+    with the highest same-item recall at precision >= target over the story pairs; ties go to fewer
+    false positives, then fewer background false positives (known versions aside)."""
+    pairs = list(itertools.combinations(members, 2))
+    want = [expected(a, b, kinds) for a, b in pairs]
+    story = np.array(list(_margins(iter(pairs), sigs, stats, rules)))
+    pos = np.array([w not in ("same_event", "unrelated") for w in want])
+    bgp = list(background_pairs(members, bg))
+    bgm = np.array(list(_margins(iter(bgp), sigs, stats, rules)))
+    known = np.array([frozenset((a.url, b.url)) in versions for a, b in bgp])
+    best: tuple[int, int, int, float, float] = (-1, 0, 0, math.inf, math.inf)
+    same = story[:, 0] == 1
+    for ts in sorted({*story[pos & same, 1].tolist(), math.inf}):
+        for tc in sorted({*story[pos & ~same, 1].tolist(), math.inf}):
+            hit = np.where(same, story[:, 1] >= ts, story[:, 1] >= tc)
+            tp, fp = int((hit & pos).sum()), int((hit & ~pos).sum())
+            bhit = np.where(bgm[:, 0] == 1, bgm[:, 1] >= ts, bgm[:, 1] >= tc)
+            bfp = int((bhit & ~known).sum())
+            if tp / max(tp + fp, 1) >= target and (tp, -fp, -bfp) > (best[0], -best[1], -best[2]):
+                best = (tp, fp, bfp, ts, tc)
+    tp, fp, bfp, ts, tc = best
+    return {"recall": tp / int(pos.sum()), "tp": tp, "fp": fp, "background_fp": bfp, "same_edge": ts,
+            "cross_edge": tc, "same_margin": _cut(story[same, 1], ts),
+            "cross_margin": _cut(story[~same, 1], tc)}  # fmt: skip
 
 
 def print_scores(s: Scores, split: str) -> None:
@@ -334,24 +451,35 @@ def print_scores(s: Scores, split: str) -> None:
         rate = s.background_fp / s.background_pairs
         print(f"background: {s.background_fp} same-item decisions in {s.background_pairs} pairs "
               f"(false-positive rate {rate:.2e})")  # fmt: skip
+    if s.versions:
+        print(f"background versions of one item (bench/corpus/background_versions.json): "
+              f"{s.versions_found} of {s.versions} pairs found")  # fmt: skip
+    else:
+        print("background: no pairs reviewed as versions of one item (same-item pairs among them count "
+              "as false positives)")  # fmt: skip
 
 
-def run(split: str, method: str, show: bool, background: bool = True) -> Scores:
+def run(split: str, method: str, show: bool, background: bool = True, do_sweep: bool = False) -> Scores:
     matcher = Matcher(load_taxonomy(load_settings().taxonomy))
     members, kinds, bg = load(split)
-    sigs = sign(members + bg, matcher)
+    chosen = METHODS[method]
+    sigs = sign(members + bg, matcher, lemmas=chosen.lemmas)
     stats = TermStats.of(sigs.values())
-    decide = METHODS[method]()
+    versions = load_versions(split)
+    decide = chosen.make()
     s = score_pairs(members, kinds, sigs, stats, decide)
-    shown = score_background(s, members, bg, sigs, stats, decide, show) if background else []
+    shown = score_background(s, members, bg, sigs, stats, decide, show, versions) if background else []
     print(f"method {method}, split {split}: {len(members)} story members in {len(kinds)} files, "
           f"{len(bg)} background texts")  # fmt: skip
     print_scores(s, split)
     for line in shown[:40]:
         print(line)
+    if do_sweep and chosen.rules is not None:
+        got = sweep(members, kinds, bg, sigs, stats, chosen.rules, versions)
+        print("precision-first sweep (P >= 0.97): " + ", ".join(f"{k} {v:.3f}" for k, v in got.items()))
     cr = candidate_recall(members, kinds, bg, sigs, stats, decide)
     print("index keys: " + ", ".join(f"{k} {v:.3f}" for k, v in cr.items()))
-    c = cost(members + bg, matcher)
+    c = cost(members + bg, matcher, lemmas=chosen.lemmas)
     print("cost: " + ", ".join(f"{k} {v:.3f}" for k, v in c.items())
           + f", relate {relate_cost(list(sigs.values()), stats, decide):.0f} µs/pair")  # fmt: skip
     return s
@@ -361,11 +489,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--method", choices=sorted(METHODS), default="stories-v1")
+    parser.add_argument("--method", choices=sorted(METHODS), default=SHIPPED)
     parser.add_argument("--blind", action="store_true", help="score the blind split (aggregates only)")
     parser.add_argument("--no-background", action="store_true", help="skip the background pairs (faster)")
+    parser.add_argument("--sweep", action="store_true", help="dev only: the precision-first operating point")
     args = parser.parse_args()
-    run("blind" if args.blind else "dev", args.method, show=not args.blind, background=not args.no_background)
+    if args.blind and args.sweep:
+        parser.error("--sweep tunes: dev only")
+    run("blind" if args.blind else "dev", args.method, show=not args.blind,
+        background=not args.no_background, do_sweep=args.sweep)  # fmt: skip
 
 
 if __name__ == "__main__":
