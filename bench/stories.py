@@ -11,8 +11,16 @@ background text of the split: any same-item decision there is a false positive a
 statistics (IDF) are the split's own texts, as a warehouse's are the articles it holds; no label is
 used for them.
 
+On dev, background pairs read by hand as versions of one item (bench/corpus/background_versions.json)
+are counted apart ("versions found"), not as false positives; blind has no such list.
+
+Methods (``--method``, default the shipped one, ``Rules()``): the first round's (stories-v1 and its
+references) and the second round's, each at the precision-first operating point that ``--sweep`` finds
+on dev (the highest same-item recall at precision >= 0.97).
+
 Protocol: tune on dev (the default); ``--blind`` scores the blind split and prints aggregates only,
-never a pair. Every method's first blind score is recorded in docs/benchmarks.md.
+never a pair (``--sweep`` is refused there). Every method's first blind score is recorded in
+docs/benchmarks.md.
 """
 
 from __future__ import annotations

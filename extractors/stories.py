@@ -4,16 +4,22 @@ A **signature** is computed once per article on the hot path (``signature``): th
 *anchors* in text order — actor and label ids from the tagger's ``Matcher`` name hits (the same
 id for "Віткофф", "Уиткофф" and "Witkoff"), numbers ("19 points", "30 days", "314"), and other
 proper nouns, transliterated to Latin and cut to a 5-letter prefix — and its *stems* (content words
-of 4+ letters, folded, transliterated, cut to 6 letters: a crude lemma, language by language).
+of 4+ letters, folded, transliterated, cut to 6 letters: a crude lemma, language by language; or
+simplemma lemmas with ``lemmas=True``, not used by the shipped rules). Both again outside quotations
+(``quote_spans``: what independent reports of one statement share is the statement), the *lead*'s
+(the first LEAD_WORDS content words of the first paragraph line), and the outlets the text names as
+the source it re-tells (``sources``: "citing Reuters", "з посиланням на Інтерфакс-Україна").
 
 ``relate(a, b, stats)`` decides one of six relations, first match wins:
 
 * ``copy``: today's copy test (``extractors.dedup``: estimated Jaccard or containment);
-* ``update`` / ``rewrite`` (same language, same or another host): an order-preserving alignment
-  of the two stem sequences, IDF-weighted, is long enough in absolute weight and as a share of
-  the shorter text;
-* ``translation`` (different languages): the IDF-weighted Jaccard of the anchor sets is high and
-  carries enough weight;
+* ``update`` / ``rewrite`` (same language, same or another host) and ``translation`` (different
+  languages): the pair's **margin** (``margin``) reaches the rule's bar. The margin is the weakest
+  of its signals over its bar — same language: the IDF-weighted order-preserving alignment of the
+  stems outside quotations, as a share of the shorter text and in absolute weight; across
+  languages: the weighted Jaccard, shared weight and order of the anchors — times
+  ``Rules.source_boost`` when both name the same outlet as their source. The bars are a
+  precision-first operating point chosen on dev (a missed version rather than a false merge);
 * ``same_event``: anchors overlap as independent reports of one event do (never merged);
 * ``unrelated``.
 
@@ -273,6 +279,10 @@ def _token_anchor(text: str, m: re.Match[str], spans: list[tuple[int, int, str]]
 
 def anchors(text: str, hits: Sequence[Hit]) -> tuple[str, ...]:
     """Names (label ids), numbers and other proper nouns, in text order."""
+    return tuple(a for _, a in _anchor_positions(text, hits))
+
+
+def _anchor_positions(text: str, hits: Sequence[Hit]) -> list[tuple[int, str]]:
     spans = _name_spans(hits)
     found = [(s, "a:" + label) for s, _, label in spans]
     for m in TOKEN.finditer(text):
@@ -280,7 +290,7 @@ def anchors(text: str, hits: Sequence[Hit]) -> tuple[str, ...]:
         if anchor:
             found.append((m.start(), anchor))
     found.sort()
-    return tuple(a for _, a in found)
+    return found
 
 
 def stems(text: str) -> tuple[str, ...]:
@@ -349,23 +359,30 @@ def sources(text: str, hits: Sequence[Hit]) -> tuple[str, ...]:
     transliterated prefix of the proper noun after the cue. People and institutions the tagger knows
     (Witkoff, the Kremlin) and platforms (Truth Social, X, Telegram) are not sources: independent reports
     of one statement all cite them."""
-    spans = _name_spans(hits)
-    found: set[str] = set()
+    return tuple(sorted(_cued_sources(text, _name_spans(hits)) | _byline_sources(text)))
+
+
+def _cued_sources(text: str, spans: list[tuple[int, int, str]]) -> set[str]:
+    found = set()
     for m in _cued_names(text):
         name = m.group("name")
-        start = m.start("name")
-        if any(s <= start < e for s, e, _ in spans):
-            continue
+        if any(s <= m.start("name") < e for s, e, _ in spans):
+            continue  # a person or institution the tagger knows
         key = translit(name)[:PROPER_PREFIX].rstrip(".-")
         if len(key) < 2 or key in PLATFORMS:
             continue
         outlet = OUTLET_ALIASES.get(key) or OUTLET_ALIASES.get(_first_part(name))
         found.add(f"src:{outlet}" if outlet else f"srcp:{key}")
+    return found
+
+
+def _byline_sources(text: str) -> set[str]:
+    found = set()
     for m in BYLINE.finditer(text):
         outlet = OUTLET_ALIASES.get(translit(m.group("name") or m.group("upper"))[:PROPER_PREFIX])
         if outlet:
             found.add(f"src:{outlet}")
-    return tuple(sorted(found))
+    return found
 
 
 def _first_part(name: str) -> str:
@@ -373,35 +390,28 @@ def _first_part(name: str) -> str:
     return re.split(r"[-.]", translit(name))[0][:PROPER_PREFIX]
 
 
-def _terms(text: str, language: str, hits: Sequence[Hit], lemmas: bool) -> tuple[list[tuple[int, str]], ...]:
-    """Anchors and stems with their offsets."""
-    spans = _name_spans(hits)
-    found = [(s, "a:" + label) for s, _, label in spans]
-    for m in TOKEN.finditer(text):
-        anchor = _token_anchor(text, m, spans)
-        if anchor:
-            found.append((m.start(), anchor))
-    found.sort()
-    words = [(m.start(), _word_stem(m.group(), language, lemmas)) for m in CONTENT_WORD.finditer(text)]
-    return found, words
+def _words(text: str, language: str, lemmas: bool) -> list[tuple[int, str]]:
+    """Stems (or lemmas) of the content words with their offsets."""
+    return [(m.start(), _word_stem(m.group(), language, lemmas)) for m in CONTENT_WORD.finditer(text)]
 
 
 def signature(text: str, language: str, hits: Sequence[Hit], *, fingerprint: Fingerprint | None = None,
               published: datetime | None = None, host: str | None = None,
               lemmas: bool = False) -> Signature:  # fmt: skip
     """An article's signature; ``hits`` are the tagger's ``Matcher.hits(text)``."""
-    found, words = _terms(text, language, hits, lemmas)
+    found, words = _anchor_positions(text, hits), _words(text, language, lemmas)
     quoted = quote_spans(text)
+    prose = [(p, w) for p, w in words if not _inside(p, quoted)]
     start = lead_start(text)
-    lead_words = [(p, w) for p, w in words if p >= start][:LEAD_WORDS]
-    lead_end = lead_words[-1][0] + 1 if lead_words else start
+    lead = [(p, w) for p, w in words if p >= start][:LEAD_WORDS]
+    lead_end = lead[-1][0] + 1 if lead else start
     return Signature(
         language, tuple(a for _, a in found), tuple(w for _, w in words), fingerprint, published, host,
         prose_anchors=tuple(a for p, a in found if not _inside(p, quoted)),
-        prose_stems=tuple(w for p, w in words if not _inside(p, quoted)),
-        plain_stems=tuple(w for p, w in words if not _inside(p, quoted) and text[p].islower()),
+        prose_stems=tuple(w for _, w in prose),
+        plain_stems=tuple(w for p, w in prose if text[p].islower()),
         lead_anchors=tuple(a for p, a in found if start <= p < lead_end),
-        lead_stems=tuple(w for _, w in lead_words),
+        lead_stems=tuple(w for _, w in lead),
         sources=sources(text, hits),
     )  # fmt: skip
 
