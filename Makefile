@@ -84,3 +84,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) data/demo.duckdb .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: bench-stories
+bench-stories: $(STAMP)
+	$(BIN)/python -m bench.stories
